@@ -1,0 +1,23 @@
+/* Loading the policy from libconfig files: the main file, then its drop-ins in name order. */
+#pragma once
+
+#include "policy.h"
+
+typedef struct MwConfigError {
+        char *file;    /* the file at fault */
+        unsigned line; /* 0 when no line applies (unreadable file) */
+        char *message; /* what is wrong, e.g. "unknown flag 'noexex'" */
+} MwConfigError;
+
+void mw_config_error_done(MwConfigError *e);
+
+/**
+ * mw_config_load() - read @main_file, then every "*.conf" in @dropin_dir in name order (a
+ * missing directory is fine; NULL means "@main_file.d"). Top-level settings of later files win;
+ * rules are appended. On error nothing is returned in *ret and @ret_error (may be NULL) says
+ * where and what. Returns 0, -EINVAL for a bad config, or another negative errno for I/O.
+ */
+int mw_config_load(const char *main_file,
+                   const char *dropin_dir,
+                   MwPolicy **ret,
+                   MwConfigError *ret_error);

@@ -1,0 +1,639 @@
+/* The daemon's core: scan the mount table, carry per-mount state across scans, decide for new
+ * and changed mounts and apply the safe remount. */
+#include <errno.h>
+#include <libmount/libmount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <systemd/sd-daemon.h>
+#include <time.h>
+
+#include "apply.h"
+#include "bus.h"
+#include "config.h"
+#include "flags.h"
+#include "log.h"
+#include "macro.h"
+#include "manager.h"
+#include "message-ids.h"
+#include "removable.h"
+#include "state.h"
+
+/* Scans follow wake-ups at most this often: a burst of mount events costs a few scans. */
+#define SCAN_MIN_INTERVAL_USEC (5 * 1000ULL)
+/* A mount re-hardened this many times within the window is left alone for the back-off. */
+#define RELAX_BURST_MAX 5
+#define RELAX_BURST_WINDOW_USEC (60 * 1000000ULL)
+#define RELAX_BACKOFF_USEC (60 * 1000000ULL)
+
+static uint64_t now_usec(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
+}
+
+static MountState *mount_state_free(MountState *s)
+{
+        if (!s)
+                return NULL;
+
+        free(s->rule_origin);
+        free(s);
+        return NULL;
+}
+
+static size_t table_index(const MwTable *t, const MwMount *mnt)
+{
+        return (size_t)(mnt - mw_table_get(t, 0));
+}
+
+int manager_new(const ManagerOptions *opts, Manager **ret)
+{
+        _cleanup_free_ Manager *m = NULL;
+        int r;
+
+        m = calloc(1, sizeof(*m));
+        if (!m)
+                return -ENOMEM;
+
+        m->opts = *opts;
+        m->mode_forced = opts->mode_override;
+
+        r = sd_event_default(&m->event);
+        if (r < 0)
+                return r;
+
+        *ret = TAKE_PTR(m);
+        return 0;
+}
+
+static void manager_free_states(Manager *m)
+{
+        size_t n = mw_table_size(m->table);
+
+        for (size_t i = 0; m->states && i < n; i++)
+                mount_state_free(m->states[i]);
+        free(m->states);
+        m->states = NULL;
+}
+
+Manager *manager_free(Manager *m)
+{
+        if (!m)
+                return NULL;
+
+        bus_done(m);
+        manager_free_states(m);
+        mw_table_free(m->table);
+        mw_policy_free(m->policy);
+        for (size_t i = 0; i < m->n_overrides; i++)
+                mw_override_done(&m->overrides[i]);
+        free(m->overrides);
+
+        sd_event_source_unref(m->override_timer);
+        sd_event_source_unref(m->monitor_source);
+        sd_event_source_unref(m->scan_source);
+        sd_event_source_unref(m->retry_source);
+        mnt_unref_monitor(m->monitor);
+        sd_event_unref(m->event);
+        free(m);
+        return NULL;
+}
+
+void manager_update_mode(Manager *m)
+{
+        MwMode old = m->mode;
+
+        m->mode = m->mode_forced >= 0 ? (MwMode)m->mode_forced : m->policy->mode;
+        if (m->ready && old != m->mode)
+                log_notice("Mode is now %s", mw_mode_to_string(m->mode));
+}
+
+int manager_load_config(Manager *m, bool reload)
+{
+        _cleanup_(mw_config_error_done) MwConfigError err = {};
+        MwPolicy *p = NULL;
+        int r;
+
+        r = mw_config_load(m->opts.config_file, m->opts.dropin_dir, &p, &err);
+        if (r < 0) {
+                if (err.line > 0)
+                        log_error("%s:%u: %s%s", err.file, err.line, err.message,
+                                  reload ? ", keeping the previous policy" : "");
+                else
+                        log_error("%s: %s%s", err.file ?: m->opts.config_file,
+                                  err.message ?: strerror(-r),
+                                  reload ? ", keeping the previous policy" : "");
+                return r;
+        }
+
+        mw_policy_free(m->policy);
+        m->policy = p;
+        manager_update_mode(m);
+
+        if (reload)
+                log_notice("Policy reloaded: %zu rules, mode %s, relaxed mounts: %s", p->n_rules,
+                           mw_mode_to_string(m->mode), mw_relaxed_to_string(p->relaxed));
+        return 0;
+}
+
+MountState *manager_find_state(Manager *m, uint64_t id)
+{
+        const MwMount *mnt = mw_table_find(m->table, id);
+
+        return mnt ? m->states[table_index(m->table, mnt)] : NULL;
+}
+
+const char *mount_state_rule(const MountState *s)
+{
+        return s->rule_origin ?: "-";
+}
+
+static int removable_cb(const MwMount *mnt, void *userdata)
+{
+        return mw_mount_is_removable(mnt);
+}
+
+static void set_decision(Manager *m, MountState *s)
+{
+        const char *origin = NULL;
+        char buf[4200];
+
+        mw_policy_decide(m->policy, m->overrides, m->n_overrides, s->mount, removable_cb, NULL,
+                         &s->decision);
+
+        if (s->decision.override && (!s->decision.rule || s->decision.kind != MW_DECISION_EXEMPT)) {
+                snprintf(buf, sizeof(buf), "override '%s'", s->decision.override->pattern);
+                origin = buf;
+        } else if (s->decision.rule)
+                origin = s->decision.rule->origin;
+
+        if (!streq_ptr(origin, s->rule_origin)) {
+                free(s->rule_origin);
+                s->rule_origin = origin ? strdup(origin) : NULL;
+        }
+}
+
+/* Whether the mount should wait before being re-hardened once more. */
+static bool relax_rate_limited(Manager *m, MountState *s)
+{
+        uint64_t now = now_usec();
+
+        if (now - s->burst_start_usec > RELAX_BURST_WINDOW_USEC) {
+                s->burst_start_usec = now;
+                s->burst_count = 0;
+        }
+
+        if (++s->burst_count <= RELAX_BURST_MAX)
+                return false;
+
+        s->backoff_until_usec = now + RELAX_BACKOFF_USEC;
+        s->burst_count = 0;
+        s->burst_start_usec = now + RELAX_BACKOFF_USEC;
+        log_full(LOG_WARNING, 0, &(LogMountFields){ .target = s->mount->target },
+                 "Mount '%s' keeps being relaxed again, not hardening it for %llu s",
+                 s->mount->target, (unsigned long long)(RELAX_BACKOFF_USEC / 1000000ULL));
+        return true;
+}
+
+static void arm_retry(Manager *m, uint64_t when);
+
+static void apply_failed(Manager *m, MountState *s, int r)
+{
+        LogMountFields f = {
+                .message_id = MW_MESSAGE_REMOUNT_FAILED,
+                .target = s->mount->target,
+                .rule = mount_state_rule(s),
+                .fstype = s->mount->fstype,
+        };
+
+        s->last_error = r;
+        m->n_failed_sweep++;
+
+        if (r == -EPERM) {
+                s->locked = true;
+                s->decision.kind = MW_DECISION_LOCKED;
+                log_full(LOG_WARNING, r, &f,
+                         "Flags of '%s' are locked (mount of another user namespace), "
+                         "leaving it alone",
+                         s->mount->target);
+        } else {
+                s->decision.kind = MW_DECISION_FAILED;
+                if (r == -ESTALE)
+                        log_full(LOG_ERR, r, &f,
+                                 "Failed to remount '%s': another mount or a symlink took its "
+                                 "place, will decide again on its next change",
+                                 s->mount->target);
+                else
+                        log_full(LOG_ERR, r, &f, "Failed to remount '%s': %m, will retry on its "
+                                 "next change", s->mount->target);
+        }
+
+        bus_remount_failed(m, s, r);
+}
+
+static void apply(Manager *m, MountState *s)
+{
+        const MwMount *mnt = s->mount;
+        unsigned missing = s->decision.missing;
+        char added[MW_FLAGS_STRLEN], plus[MW_FLAGS_STRLEN];
+        MwApplyResult res;
+        int r;
+
+        r = mw_remount(mnt->target, mnt->id_unique ? mnt->id : mnt->mnt_id, mnt->id_unique,
+                       missing, 0, m->opts.force_fallback, &res);
+        if (r >= 0 && (res.flags_after & missing) != missing)
+                r = -EIO; /* the kernel took the call but the flags did not stick */
+        if (r < 0) {
+                if (r == -ENOENT)
+                        return; /* being unmounted: the next scan will see it gone */
+                apply_failed(m, s, r);
+                return;
+        }
+
+        if (!s->have_original) {
+                s->have_original = true;
+                s->original_flags = mnt->flags;
+        }
+        s->added_flags |= missing;
+        s->last_error = 0;
+        m->state_dirty = true;
+        s->decision.kind = MW_DECISION_COMPLIANT;
+        s->decision.missing = 0;
+        m->remounts_applied++;
+
+        mw_flags_list_to_string(missing, NULL, added, sizeof(added));
+        mw_flags_list_to_string(missing, "+", plus, sizeof(plus));
+        log_full(LOG_NOTICE, 0,
+                 &(LogMountFields){ .message_id = MW_MESSAGE_HARDENED,
+                                    .target = mnt->target,
+                                    .rule = mount_state_rule(s),
+                                    .flags_added = added,
+                                    .fstype = mnt->fstype },
+                 "Hardened '%s' (%s): %s, rule %s", mnt->target, mnt->fstype, plus,
+                 mount_state_rule(s));
+        bus_mount_hardened(m, s, missing);
+}
+
+static void process_mount(Manager *m, MountState *s, bool relaxed_event)
+{
+        set_decision(m, s);
+        if (s->decision.kind != MW_DECISION_HARDEN) {
+                s->reported = false;
+                s->relaxed_by_hand = false;
+                s->last_error = 0;
+                return;
+        }
+
+        if (s->locked) {
+                s->decision.kind = MW_DECISION_LOCKED;
+                return;
+        }
+
+        if (relaxed_event && m->policy->relaxed == MW_RELAXED_RESPECT && !s->relaxed_by_hand) {
+                s->relaxed_by_hand = true;
+                log_full(LOG_NOTICE, 0,
+                         &(LogMountFields){ .target = s->mount->target,
+                                            .rule = mount_state_rule(s) },
+                         "Mount '%s' was relaxed by hand, leaving it as relaxed=\"respect\" says",
+                         s->mount->target);
+        }
+        if (s->relaxed_by_hand)
+                return;
+
+        if (m->mode == MW_MODE_AUDIT) {
+                char plus[MW_FLAGS_STRLEN];
+
+                if (!s->reported)
+                        log_full(LOG_NOTICE, 0,
+                                 &(LogMountFields){ .target = s->mount->target,
+                                                    .rule = mount_state_rule(s) },
+                                 "Audit: '%s' (%s) lacks %s, rule %s", s->mount->target,
+                                 s->mount->fstype,
+                                 mw_flags_list_to_string(s->decision.missing, "+", plus,
+                                                         sizeof(plus)),
+                                 mount_state_rule(s));
+                s->reported = true;
+                return;
+        }
+
+        if (s->backoff_until_usec > now_usec()) {
+                arm_retry(m, s->backoff_until_usec);
+                return;
+        }
+        if (relaxed_event && relax_rate_limited(m, s)) {
+                arm_retry(m, s->backoff_until_usec);
+                return;
+        }
+
+        apply(m, s);
+}
+
+typedef struct ScanContext {
+        Manager *m;
+        MwTable *table;
+        MountState **states;
+        int error;
+} ScanContext;
+
+static MountState **old_slot(Manager *m, const MwMount *old)
+{
+        return &m->states[table_index(m->table, old)];
+}
+
+/* Whether a flags change took away a flag that was required and present before. */
+static bool is_relaxation(const MountState *s, const MwMount *old, const MwMount *new)
+{
+        unsigned required = s->decision.required | s->added_flags;
+
+        return (old->flags & required & ~new->flags) != 0;
+}
+
+static int on_change(MwChange change, const MwMount *old, const MwMount *new, void *userdata)
+{
+        ScanContext *c = userdata;
+        Manager *m = c->m;
+        MountState *s;
+
+        switch (change) {
+        case MW_CHANGE_ADDED:
+                s = calloc(1, sizeof(*s));
+                if (!s)
+                        return -ENOMEM;
+                s->needs_decision = true;
+                s->is_new = true;
+                c->states[table_index(c->table, new)] = s;
+                return 0;
+
+        case MW_CHANGE_FLAGS:
+        case MW_CHANGE_MOVED:
+                s = TAKE_PTR(*old_slot(m, old));
+                s->needs_decision = true;
+                s->relaxed_event = is_relaxation(s, old, new);
+                c->states[table_index(c->table, new)] = s;
+                return 0;
+
+        case MW_CHANGE_REMOVED:
+                s = TAKE_PTR(*old_slot(m, old));
+                m->state_dirty |= s->have_original;
+                bus_mount_removed(m, s);
+                mount_state_free(s);
+                return 0;
+
+        case _MW_CHANGE_MAX:
+                break;
+        }
+
+        return -EINVAL;
+}
+
+static int read_table(Manager *m, MwTable **ret)
+{
+        unsigned skipped = 0;
+        int r;
+
+        r = mw_table_read_live(m->opts.backend, ret, &skipped);
+        if (r < 0)
+                return log_error_errno(r, "Failed to read the mount table: %m, will retry on "
+                                       "the next change");
+
+        if (skipped != m->skipped_lines_reported)
+                log_warning("Skipped %u mount table entries that could not be parsed",
+                            skipped);
+        m->skipped_lines_reported = skipped;
+        return 0;
+}
+
+/* Moves the states of mounts that did not change over to the new table. */
+static void carry_unchanged(Manager *m, ScanContext *c)
+{
+        size_t n = mw_table_size(c->table);
+
+        for (size_t i = 0; i < n; i++) {
+                const MwMount *mnt = mw_table_get(c->table, i);
+
+                if (!c->states[i])
+                        c->states[i] = TAKE_PTR(*old_slot(m, mw_table_find(m->table, mnt->id)));
+                c->states[i]->mount = mnt;
+        }
+}
+
+int manager_scan(Manager *m, bool all)
+{
+        _cleanup_table_ MwTable *table = NULL;
+        ScanContext c = { .m = m };
+        uint64_t start = now_usec();
+        size_t n;
+        int r;
+
+        m->last_scan_start_usec = start;
+
+        r = read_table(m, &table);
+        if (r < 0)
+                return r;
+
+        n = mw_table_size(table);
+        c.table = table;
+        c.states = calloc(n ?: 1, sizeof(MountState *));
+        if (!c.states)
+                return log_oom();
+
+        r = mw_table_diff(m->table, table, on_change, &c);
+        if (r < 0) {
+                for (size_t i = 0; i < n; i++)
+                        mount_state_free(c.states[i]);
+                free(c.states);
+                return log_error_errno(r, "Failed to compare mount tables: %m");
+        }
+
+        carry_unchanged(m, &c);
+        manager_free_states(m);
+        mw_table_free(m->table);
+        m->table = TAKE_PTR(table);
+        m->states = c.states;
+
+        state_restore(m);
+
+        for (size_t i = 0; i < n; i++) {
+                MountState *s = m->states[i];
+
+                if (!all && !s->needs_decision)
+                        continue;
+
+                process_mount(m, s, s->relaxed_event);
+                if (s->is_new)
+                        bus_mount_added(m, s);
+                else
+                        bus_mount_changed(m, s);
+                s->needs_decision = s->relaxed_event = s->is_new = false;
+        }
+
+        m->last_scan_usec = now_usec() - start;
+        state_save(m);
+        bus_manager_changed(m);
+        return 0;
+}
+
+int manager_redecide_all(Manager *m)
+{
+        size_t n = mw_table_size(m->table);
+
+        for (size_t i = 0; i < n; i++) {
+                process_mount(m, m->states[i], false);
+                bus_mount_changed(m, m->states[i]);
+        }
+
+        state_save(m);
+        bus_manager_changed(m);
+        return 0;
+}
+
+static int on_retry(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        Manager *m = userdata;
+        uint64_t now = now_usec();
+        size_t n = mw_table_size(m->table);
+
+        for (size_t i = 0; i < n; i++) {
+                MountState *s = m->states[i];
+
+                if (s->backoff_until_usec == 0 || s->backoff_until_usec > now)
+                        continue;
+
+                s->backoff_until_usec = 0;
+                process_mount(m, s, false);
+                bus_mount_changed(m, s);
+        }
+
+        bus_manager_changed(m);
+        return 0;
+}
+
+static void arm_retry(Manager *m, uint64_t when)
+{
+        uint64_t current;
+        int enabled = SD_EVENT_OFF;
+        int r;
+
+        if (!m->retry_source) {
+                r = sd_event_add_time(m->event, &m->retry_source, CLOCK_MONOTONIC, when, 0,
+                                      on_retry, m);
+                if (r < 0)
+                        log_warning_errno(r, "Failed to arm the retry timer: %m, ignoring");
+                return;
+        }
+
+        (void)sd_event_source_get_enabled(m->retry_source, &enabled);
+        if (enabled != SD_EVENT_OFF && sd_event_source_get_time(m->retry_source, &current) >= 0 &&
+            current <= when)
+                return;
+
+        (void)sd_event_source_set_time(m->retry_source, when);
+        (void)sd_event_source_set_enabled(m->retry_source, SD_EVENT_ONESHOT);
+}
+
+static int on_scan(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        Manager *m = userdata;
+
+        (void)manager_scan(m, false);
+        return 0;
+}
+
+/* Every wake-up asks for one scan; a scan already asked for covers it. */
+static void schedule_scan(Manager *m)
+{
+        uint64_t when = m->last_scan_start_usec + SCAN_MIN_INTERVAL_USEC;
+        int enabled = SD_EVENT_OFF;
+        int r;
+
+        (void)sd_event_source_get_enabled(m->scan_source, &enabled);
+        if (enabled != SD_EVENT_OFF)
+                return;
+
+        r = sd_event_source_set_time(m->scan_source, when);
+        if (r >= 0)
+                r = sd_event_source_set_enabled(m->scan_source, SD_EVENT_ONESHOT);
+        if (r < 0)
+                log_warning_errno(r, "Failed to schedule a scan: %m, ignoring");
+}
+
+static int on_monitor(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+        Manager *m = userdata;
+        int r;
+
+        /* Drain: libmount reports each change once; one scan covers them all. */
+        do
+                r = mnt_monitor_next_change(m->monitor, NULL, NULL);
+        while (r == 0);
+
+        schedule_scan(m);
+        return 0;
+}
+
+int manager_watch(Manager *m)
+{
+        int fd, r;
+
+        m->monitor = mnt_new_monitor();
+        if (!m->monitor)
+                return log_oom();
+
+        r = mnt_monitor_enable_kernel(m->monitor, true);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the kernel mount table: %m");
+
+        fd = mnt_monitor_get_fd(m->monitor);
+        if (fd < 0)
+                return log_error_errno(fd, "Failed to open the mount monitor: %m");
+
+        r = sd_event_add_io(m->event, &m->monitor_source, fd, EPOLLIN, on_monitor, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch the mount monitor: %m");
+
+        r = sd_event_add_time(m->event, &m->scan_source, CLOCK_MONOTONIC, 0, 0, on_scan, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to add the scan timer: %m");
+
+        return sd_event_source_set_enabled(m->scan_source, SD_EVENT_OFF);
+}
+
+void manager_count(Manager *m, ManagerCounts *ret)
+{
+        size_t n = mw_table_size(m->table);
+        ManagerCounts c = { .total = (unsigned)n };
+
+        for (size_t i = 0; i < n; i++) {
+                const MountState *s = m->states[i];
+
+                if (s->added_flags)
+                        c.hardened++;
+
+                switch (s->decision.kind) {
+                case MW_DECISION_COMPLIANT:
+                        c.compliant++;
+                        break;
+                case MW_DECISION_HARDEN:
+                        c.pending++;
+                        break;
+                case MW_DECISION_EXEMPT:
+                        c.exempt++;
+                        break;
+                case MW_DECISION_IGNORED:
+                        c.ignored++;
+                        break;
+                case MW_DECISION_FAILED:
+                case MW_DECISION_LOCKED:
+                        c.failed++;
+                        break;
+                case _MW_DECISION_MAX:
+                        break;
+                }
+        }
+
+        *ret = c;
+}

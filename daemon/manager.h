@@ -1,0 +1,120 @@
+/* The daemon's state: the policy in force, the last snapshot of the mount table with one state
+ * per mount, overrides, counters, and the scan that ties them together. */
+#pragma once
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+#include <systemd/sd-event.h>
+
+#include "mounttable.h"
+#include "policy.h"
+
+typedef struct Manager Manager;
+
+/* What the daemon knows about one mount, beyond the snapshot entry itself. */
+typedef struct MountState {
+        const MwMount *mount; /* entry of Manager.table; re-pointed after every scan */
+        MwDecision decision;
+        char *rule_origin;    /* copy of decision.rule->origin: rules die with a reload */
+
+        bool have_original;
+        unsigned original_flags; /* flags before the daemon first changed the mount */
+        unsigned added_flags;    /* flags the daemon added and still holds responsible for */
+
+        int last_error;       /* negative errno of the last failed remount, 0 if none */
+        bool locked;          /* EPERM: flags locked (user namespace); never retried */
+        bool relaxed_by_hand; /* someone removed enforced flags and policy is "respect" */
+        bool reported;        /* the current non-compliance was logged already */
+
+        /* Rate limit for re-hardening a mount that keeps being relaxed. */
+        uint64_t burst_start_usec;
+        unsigned burst_count;
+        uint64_t backoff_until_usec;
+
+        bool needs_decision;
+        bool relaxed_event; /* the change being processed took required flags away */
+        bool is_new;        /* appeared in the scan being processed */
+} MountState;
+
+typedef struct ManagerOptions {
+        const char *config_file;
+        const char *dropin_dir;
+        const char *state_dir;
+        const char *persist_dir;
+        const char *cmdline_file;
+        MwBackend backend;
+        bool auto_backend;
+        bool force_fallback;
+        bool use_bus;
+        int mode_override; /* MwMode, or -1 */
+} ManagerOptions;
+
+struct Manager {
+        ManagerOptions opts;
+        sd_event *event;
+        sd_bus *bus;
+
+        MwPolicy *policy;
+        MwMode mode;        /* effective */
+        int mode_forced;    /* from --mode, the kernel command line or SetMode; else -1 */
+
+        MwOverride *overrides;
+        size_t n_overrides;
+        sd_event_source *override_timer;
+
+        MwTable *table;
+        MountState **states; /* parallel to table entries */
+
+        struct libmnt_monitor *monitor;
+        sd_event_source *monitor_source;
+        sd_event_source *scan_source;   /* deferred/timed scan after a wake-up */
+        sd_event_source *retry_source;  /* re-decides mounts whose back-off ended */
+        sd_event_source *watchdog_source;
+        uint64_t last_scan_start_usec;
+        uint64_t last_scan_usec;        /* how long the last scan took */
+
+        unsigned skipped_lines_reported;
+        uint64_t remounts_applied;
+        unsigned n_failed_sweep; /* failures in the current --once sweep */
+        bool ready;
+        bool state_restored;
+        bool state_dirty; /* original flags changed since the state file was written */
+};
+
+int manager_new(const ManagerOptions *opts, Manager **ret);
+Manager *manager_free(Manager *m);
+
+/* Loads the configuration (at start: an error is fatal; on reload the old policy stays). */
+int manager_load_config(Manager *m, bool reload);
+
+/* Opens the mount monitor and hooks it into the event loop. Must precede the first scan. */
+int manager_watch(Manager *m);
+
+/* Reads the mount table, updates mount states and decides/applies for new or changed mounts
+ * (all of them with @all). */
+int manager_scan(Manager *m, bool all);
+
+/* Re-decides every mount, e.g. after a reload, an override or a mode change. */
+int manager_redecide_all(Manager *m);
+
+/* Sets the effective mode from the config, unless forced. */
+void manager_update_mode(Manager *m);
+
+/* Counters for status output. */
+typedef struct ManagerCounts {
+        unsigned total, compliant, hardened, exempt, ignored, failed, pending;
+} ManagerCounts;
+void manager_count(Manager *m, ManagerCounts *ret);
+
+/* Finds the state of the mount with @id, or NULL. */
+MountState *manager_find_state(Manager *m, uint64_t id);
+
+/* The rule as "file:line", "override 'PATTERN'" or "-". */
+const char *mount_state_rule(const MountState *s);
+
+
+static inline void manager_freep(Manager **m)
+{
+        manager_free(*m);
+}

@@ -1,0 +1,136 @@
+/* The runtime state file, <state-dir>/mounts: one line per mount the daemon changed,
+ * "ID UNIQUE ORIGINAL ADDED TARGET", flags in hex, the target escaped as in mountinfo. */
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "escape.h"
+#include "log.h"
+#include "state.h"
+
+static int state_path(Manager *m, char *buf, size_t size)
+{
+        int n = snprintf(buf, size, "%s/mounts", m->opts.state_dir);
+
+        return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
+}
+
+static void restore_line(Manager *m, const char *line)
+{
+        _cleanup_free_ char *target = NULL, *escaped = NULL;
+        unsigned long long id;
+        unsigned original, added;
+        int unique;
+        MountState *s;
+
+        if (sscanf(line, "%llu %d %x %x %ms", &id, &unique, &original, &added, &target) != 5)
+                return;
+
+        s = manager_find_state(m, id);
+        if (!s || s->mount->id_unique != !!unique)
+                return;
+
+        escaped = mw_escape_path(s->mount->target);
+        if (!escaped || !streq(escaped, target))
+                return; /* the id was reused by another mount */
+
+        s->have_original = true;
+        s->original_flags = original;
+        s->added_flags = added;
+}
+
+void state_restore(Manager *m)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+        _cleanup_free_ char *line = NULL;
+        char path[4096];
+        size_t size = 0;
+
+        if (m->state_restored)
+                return;
+        m->state_restored = true;
+
+        if (state_path(m, path, sizeof(path)) < 0)
+                return;
+
+        f = fopen(path, "re");
+        if (!f) {
+                if (errno != ENOENT)
+                        log_warning_errno(errno, "Failed to read '%s': %m, ignoring", path);
+                return;
+        }
+
+        while (getline(&line, &size, f) > 0)
+                restore_line(m, line);
+}
+
+static int write_states(Manager *m, FILE *f)
+{
+        size_t n = mw_table_size(m->table);
+
+        for (size_t i = 0; i < n; i++) {
+                const MountState *s = m->states[i];
+                _cleanup_free_ char *target = NULL;
+
+                if (!s->have_original)
+                        continue;
+
+                target = mw_escape_path(s->mount->target);
+                if (!target)
+                        return -ENOMEM;
+
+                fprintf(f, "%" PRIu64 " %d %x %x %s\n", s->mount->id, s->mount->id_unique,
+                        s->original_flags, s->added_flags, target);
+        }
+
+        if (fflush(f) != 0 || fsync(fileno(f)) < 0)
+                return -errno;
+
+        return 0;
+}
+
+void state_save(Manager *m)
+{
+        char path[4096], tmp[4200];
+        _cleanup_fclose_ FILE *f = NULL;
+        int fd, r;
+
+        if (!m->state_dirty)
+                return;
+        m->state_dirty = false;
+
+        if (state_path(m, path, sizeof(path)) < 0)
+                return;
+        snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+
+        if (mkdir(m->opts.state_dir, 0755) < 0 && errno != EEXIST) {
+                log_warning_errno(errno, "Failed to create '%s': %m, ignoring",
+                                  m->opts.state_dir);
+                return;
+        }
+
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0) {
+                log_warning_errno(errno, "Failed to write '%s': %m, ignoring", path);
+                return;
+        }
+
+        f = fdopen(fd, "w");
+        if (!f) {
+                close(fd);
+                unlink(tmp);
+                return;
+        }
+
+        r = write_states(m, f);
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0) {
+                unlink(tmp);
+                log_warning_errno(r, "Failed to write '%s': %m, ignoring", path);
+        }
+}

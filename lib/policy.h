@@ -31,7 +31,7 @@ typedef struct MwRule {
         char *origin;   /* "file:line", for plans, logs and the bus */
 
         char **targets; /* patterns, NULL-terminated; NULL matches any target */
-        char **fstypes; /* NULL-terminated; NULL matches any type */
+        char **fstypes; /* fnmatch(3) patterns ("fuse.*"), NULL-terminated; NULL matches any */
         char *source;   /* pattern matched against the mount source with fnmatch(3); or NULL */
         int removable;  /* -1: not a condition; 0 or 1: the device must (not) be removable */
 
@@ -93,10 +93,17 @@ bool mw_fstype_is_pseudo(const char *fstype);
 int mw_pattern_validate(const char *pattern);
 
 /**
+ * mw_pattern_problem() - what is wrong with @pattern, as words for an error message ("must be an
+ * absolute path"), or NULL when it is valid. The string is static.
+ */
+const char *mw_pattern_problem(const char *pattern);
+
+/**
  * mw_pattern_match() - whether @path matches @pattern as a whole. Components are matched with
  * fnmatch(3) (so "*" and "?" never cross a "/" and "\" escapes); a "**" component matches any
- * number of components, none included, except at the end where it needs at least one: "/mnt/**"
- * matches what lies below /mnt but not /mnt itself. Linear in pattern times path components.
+ * number of components, none included, except at the end where it needs at least one: "/mnt/"
+ * followed by "**" matches what lies below /mnt but not /mnt itself. Linear in pattern times
+ * path components; out of memory reads as no match.
  */
 bool mw_pattern_match(const char *pattern, const char *path);
 
@@ -107,8 +114,14 @@ typedef int (*MwRemovableFunc)(const MwMount *m, void *userdata);
  * mw_policy_decide() - decide for one mount: IGNORED for pseudo filesystems, EXEMPT when the
  * last matching rule exempts it, else HARDEN when required flags are missing, else COMPLIANT.
  * @removable is asked only when a rule's other conditions match and it names removable; an
- * unknown answer counts as not removable. Never returns FAILED or LOCKED; the caller sets those
- * after applying.
+ * unknown answer counts as not removable, and it is asked at most once per call. Never returns
+ * FAILED or LOCKED; the caller sets those after applying.
+ *
+ * Overrides whose pattern matches the target apply in order, whether a rule matched or not:
+ * required gains their "require" flags and loses their "allow" flags. They apply to exempt mounts
+ * too, because an administrator who names a mount explicitly means it: an exempt mount stays
+ * EXEMPT (required 0) unless an override requires flags, and then it is HARDEN or COMPLIANT
+ * with @rule still the exempting rule. Nothing ever applies to pseudo filesystems.
  */
 void mw_policy_decide(const MwPolicy *p,
                       const MwOverride *overrides,
@@ -126,3 +139,6 @@ static inline void mw_policy_freep(MwPolicy **p)
 #define _cleanup_policy_ __attribute__((cleanup(mw_policy_freep)))
 
 void mw_override_done(MwOverride *o);
+
+/* Frees what @r owns and leaves it empty (removable -1). */
+void mw_rule_done(MwRule *r);

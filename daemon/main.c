@@ -17,9 +17,9 @@
 #include "bus.h"
 #include "cmdline.h"
 #include "config.h"
-#include "config.h"
 #include "log.h"
 #include "manager.h"
+#include "overrides.h"
 #include "plan.h"
 
 typedef enum Action {
@@ -368,6 +368,10 @@ static int run_daemon(Args *a)
                 return log_error_errno(r, "Failed to set up: %m");
 
         r = manager_load_config(m, false);
+        if (r < 0)
+                return r;
+
+        r = overrides_load(m);
         if (r < 0)
                 return r;
 

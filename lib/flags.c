@@ -31,10 +31,15 @@ static const FlagName vfs_words[] = {
         { "nosymfollow", NULL, MW_ATTR_NOSYMFOLLOW },
 };
 
+static bool word_is(const char *word, size_t len, const char *name)
+{
+        return strlen(name) == len && strncmp(name, word, len) == 0;
+}
+
 static unsigned vfs_word_bit(const char *word, size_t len)
 {
         for (size_t i = 0; i < ELEMENTSOF(vfs_words); i++)
-                if (strlen(vfs_words[i].name) == len && strncmp(vfs_words[i].name, word, len) == 0)
+                if (word_is(word, len, vfs_words[i].name))
                         return vfs_words[i].bit;
 
         return 0;
@@ -43,6 +48,7 @@ static unsigned vfs_word_bit(const char *word, size_t len)
 int mw_flags_parse_vfs(const char *s, unsigned *ret_flags)
 {
         unsigned flags = 0;
+        bool atime_word = false;
 
         if (!s || !ret_flags)
                 return -EINVAL;
@@ -51,10 +57,16 @@ int mw_flags_parse_vfs(const char *s, unsigned *ret_flags)
                 size_t len = strcspn(s, ",");
 
                 flags |= vfs_word_bit(s, len);
+                if (word_is(s, len, "relatime") || word_is(s, len, "noatime"))
+                        atime_word = true;
                 s += len;
                 if (*s == ',')
                         s++;
         }
+
+        /* The kernel prints "relatime" or "noatime", and nothing at all for strictatime. */
+        if (!atime_word)
+                flags = (flags & ~MW_ATTR_ATIME_MASK) | MW_ATTR_STRICTATIME;
 
         *ret_flags = flags;
         return 0;

@@ -12,6 +12,7 @@
 #include "apply.h"
 #include "bus.h"
 #include "config.h"
+#include "escape.h"
 #include "flags.h"
 #include "log.h"
 #include "macro.h"
@@ -41,6 +42,7 @@ static MountState *mount_state_free(MountState *s)
                 return NULL;
 
         free(s->rule_origin);
+        free(s->target);
         free(s);
         return NULL;
 }
@@ -195,11 +197,20 @@ static bool relax_rate_limited(Manager *m, MountState *s)
         s->burst_start_usec = now + RELAX_BACKOFF_USEC;
         log_full(LOG_WARNING, 0, &(LogMountFields){ .target = s->mount->target },
                  "Mount '%s' keeps being relaxed again, not hardening it for %llu s",
-                 s->mount->target, (unsigned long long)(RELAX_BACKOFF_USEC / 1000000ULL));
+                 s->target, (unsigned long long)(RELAX_BACKOFF_USEC / 1000000ULL));
         return true;
 }
 
 static void arm_retry(Manager *m, uint64_t when);
+
+/* A mount under another one at the same target cannot be reached by path: that is not a
+ * failure to report, and trying again before the table changes would fail the same way. */
+static bool is_covered(Manager *m, MountState *s)
+{
+        const MwMount *top = mw_table_find_target(m->table, s->mount->target);
+
+        return top && top != s->mount;
+}
 
 static void apply_failed(Manager *m, MountState *s, int r)
 {
@@ -219,17 +230,17 @@ static void apply_failed(Manager *m, MountState *s, int r)
                 log_full(LOG_WARNING, r, &f,
                          "Flags of '%s' are locked (mount of another user namespace), "
                          "leaving it alone",
-                         s->mount->target);
+                         s->target);
         } else {
                 s->decision.kind = MW_DECISION_FAILED;
                 if (r == -ESTALE)
                         log_full(LOG_ERR, r, &f,
                                  "Failed to remount '%s': another mount or a symlink took its "
                                  "place, will decide again on its next change",
-                                 s->mount->target);
+                                 s->target);
                 else
                         log_full(LOG_ERR, r, &f, "Failed to remount '%s': %m, will retry on its "
-                                 "next change", s->mount->target);
+                                 "next change", s->target);
         }
 
         bus_remount_failed(m, s, r);
@@ -247,9 +258,15 @@ static void apply(Manager *m, MountState *s)
                        missing, 0, m->opts.force_fallback, &res);
         if (r >= 0 && (res.flags_after & missing) != missing)
                 r = -EIO; /* the kernel took the call but the flags did not stick */
+        if (r == -ENOENT)
+                return; /* being unmounted: the next scan will see it gone */
+        if (r == -ESTALE && is_covered(m, s)) {
+                s->covered = true;
+                log_info("Mount '%s' is covered by another mount at the same place, cannot "
+                         "reach it to harden it", s->target);
+                return;
+        }
         if (r < 0) {
-                if (r == -ENOENT)
-                        return; /* being unmounted: the next scan will see it gone */
                 apply_failed(m, s, r);
                 return;
         }
@@ -273,7 +290,7 @@ static void apply(Manager *m, MountState *s)
                                     .rule = mount_state_rule(s),
                                     .flags_added = added,
                                     .fstype = mnt->fstype },
-                 "Hardened '%s' (%s): %s, rule %s", mnt->target, mnt->fstype, plus,
+                 "Hardened '%s' (%s): %s, rule %s", s->target, mnt->fstype, plus,
                  mount_state_rule(s));
         bus_mount_hardened(m, s, missing);
 }
@@ -292,6 +309,9 @@ static void process_mount(Manager *m, MountState *s, bool relaxed_event)
                 s->decision.kind = MW_DECISION_LOCKED;
                 return;
         }
+        if (s->covered && is_covered(m, s))
+                return;
+        s->covered = false;
 
         if (relaxed_event && m->policy->relaxed == MW_RELAXED_RESPECT && !s->relaxed_by_hand) {
                 s->relaxed_by_hand = true;
@@ -299,7 +319,7 @@ static void process_mount(Manager *m, MountState *s, bool relaxed_event)
                          &(LogMountFields){ .target = s->mount->target,
                                             .rule = mount_state_rule(s) },
                          "Mount '%s' was relaxed by hand, leaving it as relaxed=\"respect\" says",
-                         s->mount->target);
+                         s->target);
         }
         if (s->relaxed_by_hand)
                 return;
@@ -311,7 +331,7 @@ static void process_mount(Manager *m, MountState *s, bool relaxed_event)
                         log_full(LOG_NOTICE, 0,
                                  &(LogMountFields){ .target = s->mount->target,
                                                     .rule = mount_state_rule(s) },
-                                 "Audit: '%s' (%s) lacks %s, rule %s", s->mount->target,
+                                 "Audit: '%s' (%s) lacks %s, rule %s", s->target,
                                  s->mount->fstype,
                                  mw_flags_list_to_string(s->decision.missing, "+", plus,
                                                          sizeof(plus)),
@@ -338,6 +358,18 @@ typedef struct ScanContext {
         MountState **states;
         int error;
 } ScanContext;
+
+static int set_target(MountState *s, const MwMount *mnt)
+{
+        char *t = mw_escape_path(mnt->target);
+
+        if (!t)
+                return -ENOMEM;
+
+        free(s->target);
+        s->target = t;
+        return 0;
+}
 
 static MountState **old_slot(Manager *m, const MwMount *old)
 {
@@ -366,7 +398,7 @@ static int on_change(MwChange change, const MwMount *old, const MwMount *new, vo
                 s->needs_decision = true;
                 s->is_new = true;
                 c->states[table_index(c->table, new)] = s;
-                return 0;
+                return set_target(s, new);
 
         case MW_CHANGE_FLAGS:
         case MW_CHANGE_MOVED:
@@ -374,7 +406,7 @@ static int on_change(MwChange change, const MwMount *old, const MwMount *new, vo
                 s->needs_decision = true;
                 s->relaxed_event = is_relaxation(s, old, new);
                 c->states[table_index(c->table, new)] = s;
-                return 0;
+                return change == MW_CHANGE_MOVED ? set_target(s, new) : 0;
 
         case MW_CHANGE_REMOVED:
                 s = TAKE_PTR(*old_slot(m, old));
@@ -636,4 +668,45 @@ void manager_count(Manager *m, ManagerCounts *ret)
         }
 
         *ret = c;
+}
+
+int manager_relax(Manager *m, MountState *s, unsigned clear, const char *why)
+{
+        const MwMount *mnt = s->mount;
+        LogMountFields f = { .target = mnt->target, .rule = mount_state_rule(s),
+                             .fstype = mnt->fstype };
+        char minus[MW_FLAGS_STRLEN];
+        int r;
+
+        clear &= s->added_flags & ~s->original_flags;
+        if (clear == 0)
+                return 0;
+
+        r = mw_remount(mnt->target, mnt->id_unique ? mnt->id : mnt->mnt_id, mnt->id_unique, 0,
+                       clear, m->opts.force_fallback, NULL);
+        if (r < 0)
+                return log_full(LOG_ERR, r, &f, "Failed to relax '%s': %m", mnt->target);
+
+        s->added_flags &= ~clear;
+        m->state_dirty = true;
+        log_full(LOG_NOTICE, 0, &f, "Relaxed '%s': %s, %s", mnt->target,
+                 mw_flags_list_to_string(clear, "-", minus, sizeof(minus)), why);
+        return 0;
+}
+
+int manager_revert(Manager *m, MountState *s)
+{
+        int r;
+
+        if (!s->have_original || s->added_flags == 0)
+                return -ENODATA;
+
+        r = manager_relax(m, s, s->added_flags, "reverted on request");
+        if (r < 0)
+                return r;
+
+        /* The scan this remount causes must not harden it right back. */
+        s->relaxed_by_hand = true;
+        state_save(m);
+        return 0;
 }

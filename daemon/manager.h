@@ -15,6 +15,7 @@ typedef struct Manager Manager;
 /* What the daemon knows about one mount, beyond the snapshot entry itself. */
 typedef struct MountState {
         const MwMount *mount; /* entry of Manager.table; re-pointed after every scan */
+        char *target;         /* mount->target escaped: printable, valid UTF-8, one line */
         MwDecision decision;
         char *rule_origin;    /* copy of decision.rule->origin: rules die with a reload */
 
@@ -24,6 +25,7 @@ typedef struct MountState {
 
         int last_error;       /* negative errno of the last failed remount, 0 if none */
         bool locked;          /* EPERM: flags locked (user namespace); never retried */
+        bool covered;         /* another mount sits on top: it cannot be reached by path */
         bool relaxed_by_hand; /* someone removed enforced flags and policy is "respect" */
         bool reported;        /* the current non-compliance was logged already */
 
@@ -35,6 +37,8 @@ typedef struct MountState {
         bool needs_decision;
         bool relaxed_event; /* the change being processed took required flags away */
         bool is_new;        /* appeared in the scan being processed */
+
+        uint64_t bus_digest; /* dbus/: digest of the properties last announced on the bus */
 } MountState;
 
 typedef struct ManagerOptions {
@@ -54,6 +58,7 @@ struct Manager {
         ManagerOptions opts;
         sd_event *event;
         sd_bus *bus;
+        struct BusContext *bus_context; /* owned by dbus/ */
 
         MwPolicy *policy;
         MwMode mode;        /* effective */
@@ -112,6 +117,16 @@ MountState *manager_find_state(Manager *m, uint64_t id);
 
 /* The rule as "file:line", "override 'PATTERN'" or "-". */
 const char *mount_state_rule(const MountState *s);
+
+/* Clears the flags of @clear that the daemon added itself on the mount of @s (never ones it had
+ * before) and forgets them; @why ends the log line. Returns 0, also when nothing was to clear,
+ * or the negative errno of the remount (logged). */
+int manager_relax(Manager *m, MountState *s, unsigned clear, const char *why);
+
+/* Gives the mount of @s back the flags it had before the daemon changed it, and leaves it so
+ * until it is compliant again. Returns 0, -ENODATA when the daemon holds no flags of it, or the
+ * negative errno of the remount (logged). */
+int manager_revert(Manager *m, MountState *s);
 
 
 static inline void manager_freep(Manager **m)

@@ -200,7 +200,7 @@ static int parse_exempt(Loader *l, const config_setting_t *s, MwRule *r)
         if (r->reason)
                 return fail_reason_and_exempt(l, s);
         if (!value || value[0] == '\0')
-                return fail(l, s, "'exempt' must be a non-empty string: the reason for the exemption");
+                return fail(l, s, "'exempt' must give the reason, as a non-empty string");
 
         r->exempt = true;
         return get_string(l, s, &r->reason);
@@ -305,7 +305,7 @@ static int parse_rule_key(Loader *l, const config_setting_t *s, MwRule *r)
 static int check_rule(Loader *l, const config_setting_t *s, const MwRule *r)
 {
         if (!r->targets && !r->fstypes && !r->source && r->removable < 0)
-                return fail(l, s, "rule has no condition: give target, fstype, source or removable");
+                return fail(l, s, "rule has no condition (target, fstype, source or removable)");
         if (r->ensure == 0 && !r->exempt)
                 return fail(l, s, "rule needs 'ensure' or 'exempt'");
         if (r->ensure != 0 && r->exempt)

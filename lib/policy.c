@@ -130,12 +130,21 @@ static const char *component_problem(const char *c, size_t len)
         return NULL;
 }
 
+static bool endswith_slash(const char *s)
+{
+        size_t len = strlen(s);
+
+        return len > 0 && s[len - 1] == '/';
+}
+
 const char *mw_pattern_problem(const char *pattern)
 {
         if (!pattern || pattern[0] != '/')
                 return "must be an absolute path";
         if (streq(pattern, "/"))
                 return NULL;
+        if (endswith_slash(pattern))
+                return "must not end with '/'";
 
         for (const char *c = pattern + 1;; c++) {
                 size_t len = component_len(c);

@@ -16,6 +16,9 @@ void mw_config_error_done(MwConfigError *e);
  * missing directory is fine; NULL means "@main_file.d"). Top-level settings of later files win;
  * rules are appended. On error nothing is returned in *ret and @ret_error (may be NULL) says
  * where and what. Returns 0, -EINVAL for a bad config, or another negative errno for I/O.
+ * @ret_error is overwritten with zeros first (so pass one that holds nothing); after an error,
+ * free it with mw_config_error_done(). Names starting with "." are not read as drop-ins: they are
+ * editor leftovers.
  */
 int mw_config_load(const char *main_file,
                    const char *dropin_dir,

@@ -348,90 +348,91 @@ static void test_diff_from_nothing(void **state)
         assert_int_equal(mw_table_diff(t, t, NULL, &rec), -EINVAL);
 }
 
-static void test_diff_mount(void **state)
-{
-        _cleanup_(recorder_done) Recorder rec = {};
+/* One expected change: its kind, the mount id, and the target and source of the mount it names
+ * (the new one, or the old one for REMOVED). */
+typedef struct ExpectedChange {
+        MwChange change;
+        uint64_t id;
+        const char *target;
+        const char *source;
+} ExpectedChange;
 
-        assert_int_equal(diff_fixtures("diff/base.mountinfo", "diff/mount.mountinfo", &rec), 2);
-        check_change(&rec, 0, MW_CHANGE_ADDED, 27);
-        check_change(&rec, 1, MW_CHANGE_ADDED, 28);
-        assert_string_equal(rec.changes[0].new->target, "/media/alice/STICK");
-        assert_string_equal(rec.changes[1].new->fstype, "fuse.portal");
+typedef struct DiffCase {
+        const char *before;
+        const char *after;
+        ExpectedChange changes[4];
+        size_t n_changes;
+} DiffCase;
+
+static const DiffCase diff_cases[] = {
+        { "diff/base.mountinfo", "diff/mount.mountinfo",
+          { { MW_CHANGE_ADDED, 27, "/media/alice/STICK", "/dev/sdb1" },
+            { MW_CHANGE_ADDED, 28, "/run/user/4242/doc", "portal" } }, 2 },
+        { "diff/base.mountinfo", "diff/umount.mountinfo",
+          { { MW_CHANGE_REMOVED, 25, "/run/user/4242", "tmpfs" },
+            { MW_CHANGE_REMOVED, 26, "/home", "/dev/sda3" } }, 2 },
+        /* Per-mount flags count; a superblock option (ext4 rw -> ro after " - ") does not. */
+        { "diff/base.mountinfo", "diff/remount.mountinfo",
+          { { MW_CHANGE_FLAGS, 23, "/tmp", "tmpfs" } }, 1 },
+        /* Without unique ids a new target under the same id may well be a new mount. */
+        { "diff/base.mountinfo", "diff/move.mountinfo",
+          { { MW_CHANGE_REMOVED, 26, "/home", "/dev/sda3" },
+            { MW_CHANGE_ADDED, 26, "/srv/home", "/dev/sda3" } }, 2 },
+        { "diff/base.mountinfo", "diff/reuse.mountinfo",
+          { { MW_CHANGE_REMOVED, 26, "/home", "/dev/sda3" },
+            { MW_CHANGE_ADDED, 26, "/home", "/dev/sda4" } }, 2 },
+        { "diff/base.mountinfo", "diff/twice.mountinfo",
+          { { MW_CHANGE_ADDED, 27, "/tmp", "tmpfs" } }, 1 },
+        { "diff/stacked-before.mountinfo", "diff/stacked-after.mountinfo",
+          { { MW_CHANGE_FLAGS, 30, "/mnt/stack", "bottom" },
+            { MW_CHANGE_ADDED, 33, "/mnt/stack", "new-top" },
+            { MW_CHANGE_REMOVED, 32, "/mnt/stack", "top" } }, 3 },
+};
+
+static void test_diff_cases(void **state)
+{
+        for (size_t i = 0; i < ELEMENTSOF(diff_cases); i++) {
+                _cleanup_(recorder_done) Recorder rec = {};
+                const DiffCase *dc = &diff_cases[i];
+
+                assert_int_equal(diff_fixtures(dc->before, dc->after, &rec), dc->n_changes);
+                for (size_t j = 0; j < dc->n_changes; j++) {
+                        const ExpectedChange *e = &dc->changes[j];
+                        const MwMount *m = rec.changes[j].new ?: rec.changes[j].old;
+
+                        check_change(&rec, j, e->change, e->id);
+                        assert_string_equal(m->target, e->target);
+                        assert_string_equal(m->source, e->source);
+                }
+        }
 }
 
-static void test_diff_umount(void **state)
-{
-        _cleanup_(recorder_done) Recorder rec = {};
-
-        assert_int_equal(diff_fixtures("diff/base.mountinfo", "diff/umount.mountinfo", &rec), 2);
-        check_change(&rec, 0, MW_CHANGE_REMOVED, 25);
-        check_change(&rec, 1, MW_CHANGE_REMOVED, 26);
-        assert_string_equal(rec.changes[1].old->target, "/home");
-}
-
-/* Per-mount flags count; a superblock option (ext4 rw -> ro after " - ") does not. */
-static void test_diff_remount(void **state)
+static void test_diff_remount_flags(void **state)
 {
         _cleanup_(recorder_done) Recorder rec = {};
 
         assert_int_equal(diff_fixtures("diff/base.mountinfo", "diff/remount.mountinfo", &rec), 1);
-        check_change(&rec, 0, MW_CHANGE_FLAGS, 23);
         assert_int_equal(rec.changes[0].old->flags,
                          MW_ATTR_NOSUID | MW_ATTR_NODEV | MW_ATTR_STRICTATIME);
         assert_int_equal(rec.changes[0].new->flags,
                          MW_ATTR_NOSUID | MW_ATTR_NODEV | MW_ATTR_NOEXEC | MW_ATTR_STRICTATIME);
 }
 
-/* Without unique ids a new target under the same id may well be a new mount. */
-static void test_diff_move(void **state)
+static void check_top(const char *fixture, const char *target, uint64_t id)
 {
-        _cleanup_(recorder_done) Recorder rec = {};
+        _cleanup_table_ MwTable *t = read_fixture(fixture);
+        const MwMount *top = mw_table_find_target(t, target);
 
-        assert_int_equal(diff_fixtures("diff/base.mountinfo", "diff/move.mountinfo", &rec), 2);
-        check_change(&rec, 0, MW_CHANGE_REMOVED, 26);
-        check_change(&rec, 1, MW_CHANGE_ADDED, 26);
-        assert_string_equal(rec.changes[0].old->target, "/home");
-        assert_string_equal(rec.changes[1].new->target, "/srv/home");
+        assert_non_null(top);
+        assert_int_equal(top->id, id);
 }
 
-static void test_diff_reused_id(void **state)
+static void test_find_target_after_diffs(void **state)
 {
-        _cleanup_(recorder_done) Recorder rec = {};
-
-        assert_int_equal(diff_fixtures("diff/base.mountinfo", "diff/reuse.mountinfo", &rec), 2);
-        check_change(&rec, 0, MW_CHANGE_REMOVED, 26);
-        check_change(&rec, 1, MW_CHANGE_ADDED, 26);
-        assert_string_equal(rec.changes[0].old->source, "/dev/sda3");
-        assert_string_equal(rec.changes[1].new->source, "/dev/sda4");
-}
-
-static void test_diff_same_target_twice(void **state)
-{
-        _cleanup_table_ MwTable *old = read_fixture("diff/base.mountinfo");
-        _cleanup_table_ MwTable *new = read_fixture("diff/twice.mountinfo");
-        Recorder rec = {};
-
-        assert_int_equal(mw_table_diff(old, new, record, &rec), 1);
-        check_change(&rec, 0, MW_CHANGE_ADDED, 27);
-        assert_string_equal(rec.changes[0].new->target, "/tmp");
-
-        assert_int_equal(mw_table_find_target(old, "/tmp")->id, 23);
-        assert_int_equal(mw_table_find_target(new, "/tmp")->id, 27);
-}
-
-static void test_diff_stacked(void **state)
-{
-        _cleanup_table_ MwTable *old = read_fixture("diff/stacked-before.mountinfo");
-        _cleanup_table_ MwTable *new = read_fixture("diff/stacked-after.mountinfo");
-        Recorder rec = {};
-
-        assert_int_equal(mw_table_diff(old, new, record, &rec), 3);
-        check_change(&rec, 0, MW_CHANGE_FLAGS, 30);
-        check_change(&rec, 1, MW_CHANGE_ADDED, 33);
-        check_change(&rec, 2, MW_CHANGE_REMOVED, 32);
-
-        assert_int_equal(mw_table_find_target(old, "/mnt/stack")->id, 32);
-        assert_int_equal(mw_table_find_target(new, "/mnt/stack")->id, 33);
+        check_top("diff/base.mountinfo", "/tmp", 23);
+        check_top("diff/twice.mountinfo", "/tmp", 27);
+        check_top("diff/stacked-before.mountinfo", "/mnt/stack", 32);
+        check_top("diff/stacked-after.mountinfo", "/mnt/stack", 33);
 }
 
 static void test_diff_callback_error_stops(void **state)
@@ -747,25 +748,53 @@ static void test_diff_backend_mismatch(void **state)
 }
 
 /* The namespace test's scratch tree: a private tmpfs with a, b, b2 and c inside. */
+#define SCRATCH_PATH_MAX 48
+
 typedef struct Scratch {
-        char base[64];
-        char a[96], b[96], b2[96], c[96];
+        char base[32];
+        char a[SCRATCH_PATH_MAX], b[SCRATCH_PATH_MAX], b2[SCRATCH_PATH_MAX], c[SCRATCH_PATH_MAX];
 } Scratch;
 
-static void scratch_setup(Scratch *s)
-{
-        strcpy(s->base, "/tmp/mw-mounttable-XXXXXX");
-        assert_non_null(mkdtemp(s->base));
-        assert_int_equal(mount("mw-scratch", s->base, "tmpfs", 0, "mode=0700"), 0);
+static Scratch scratch = { .base = "/tmp/mw-mounttable-XXXXXX" };
 
-        snprintf(s->a, sizeof(s->a), "%s/a", s->base);
-        snprintf(s->b, sizeof(s->b), "%s/b", s->base);
-        snprintf(s->b2, sizeof(s->b2), "%s/b2", s->base);
-        snprintf(s->c, sizeof(s->c), "%s/c", s->base);
-        assert_int_equal(mkdir(s->a, 0700), 0);
-        assert_int_equal(mkdir(s->b, 0700), 0);
-        assert_int_equal(mkdir(s->b2, 0700), 0);
-        assert_int_equal(mkdir(s->c, 0700), 0);
+/* Makes the directory @name in the scratch tmpfs; its path goes to @path. */
+static int scratch_dir(char path[static SCRATCH_PATH_MAX], const char *name)
+{
+        int n = snprintf(path, SCRATCH_PATH_MAX, "%s/%s", scratch.base, name);
+
+        if (n < 0 || n >= SCRATCH_PATH_MAX)
+                return -ENAMETOOLONG;
+        return mkdir(path, 0700);
+}
+
+/* Moves this process into a private mount namespace with a scratch tmpfs, where it can. */
+static int namespace_setup(void **state)
+{
+        Scratch *s = &scratch;
+
+        if (geteuid() != 0 || !mw_statmount_supported() || unshare(CLONE_NEWNS) < 0)
+                return 0;
+        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || !mkdtemp(s->base))
+                return -1;
+        if (mount("mw-scratch", s->base, "tmpfs", 0, "mode=0700") < 0)
+                return -1;
+
+        if (scratch_dir(s->a, "a") < 0 || scratch_dir(s->b, "b") < 0 ||
+            scratch_dir(s->b2, "b2") < 0 || scratch_dir(s->c, "c") < 0)
+                return -1;
+
+        *state = s;
+        return 0;
+}
+
+static int namespace_teardown(void **state)
+{
+        if (!*state)
+                return 0;
+
+        umount2(scratch.base, MNT_DETACH);
+        rmdir(scratch.base);
+        return 0;
 }
 
 static void scratch_mount_three(const Scratch *s)
@@ -819,22 +848,17 @@ static void check_mountinfo_changes(const Scratch *s, const MwTable *old, const 
 }
 
 /* Real mounts in a private namespace of this process: both backends see them, agree on their
- * flags (strictatime included), and the diff tells flags, moves and removals apart. Runs last:
- * the process stays in that namespace. */
+ * flags (strictatime included), and the diff tells flags, moves and removals apart. */
 static void test_live_private_namespace(void **state)
 {
         _cleanup_table_ MwTable *stat0 = NULL, *stat1 = NULL, *stat2 = NULL;
         _cleanup_table_ MwTable *info1 = NULL, *info2 = NULL;
+        const Scratch s = scratch;
         Recorder rec = {};
-        Scratch s;
 
-        if (geteuid() != 0 || !mw_statmount_supported())
+        if (!*state)
                 skip();
-        if (unshare(CLONE_NEWNS) < 0)
-                skip();
-        assert_int_equal(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL), 0);
 
-        scratch_setup(&s);
         assert_int_equal(mw_table_read_live(MW_BACKEND_STATMOUNT, &stat0, NULL), 0);
 
         scratch_mount_three(&s);
@@ -851,9 +875,6 @@ static void test_live_private_namespace(void **state)
         check_statmount_changes(&s, stat1, stat2);
         check_mountinfo_changes(&s, info1, info2);
         check_live_backends_agree();
-
-        assert_int_equal(umount2(s.base, MNT_DETACH), 0);
-        assert_int_equal(rmdir(s.base), 0);
 }
 
 int main(void)
@@ -869,21 +890,26 @@ int main(void)
                 cmocka_unit_test(test_to_string_tables),
                 cmocka_unit_test(test_diff_unchanged),
                 cmocka_unit_test(test_diff_from_nothing),
-                cmocka_unit_test(test_diff_mount),
-                cmocka_unit_test(test_diff_umount),
-                cmocka_unit_test(test_diff_remount),
-                cmocka_unit_test(test_diff_move),
-                cmocka_unit_test(test_diff_reused_id),
-                cmocka_unit_test(test_diff_same_target_twice),
-                cmocka_unit_test(test_diff_stacked),
+                cmocka_unit_test(test_diff_cases),
+                cmocka_unit_test(test_diff_remount_flags),
+                cmocka_unit_test(test_find_target_after_diffs),
                 cmocka_unit_test(test_diff_callback_error_stops),
                 cmocka_unit_test(test_util_linux_parse),
                 cmocka_unit_test(test_util_linux_tabdiff),
                 cmocka_unit_test(test_live_mountinfo),
                 cmocka_unit_test(test_live_backends),
                 cmocka_unit_test(test_diff_backend_mismatch),
+        };
+        /* Last: the process stays in the private namespace this group makes. */
+        const struct CMUnitTest namespace_tests[] = {
                 cmocka_unit_test(test_live_private_namespace),
         };
+        int failed;
 
-        return cmocka_run_group_tests(tests, NULL, NULL);
+        failed = cmocka_run_group_tests_name("mounttable", tests, NULL, NULL);
+        failed += cmocka_run_group_tests_name("mounttable-namespace",
+                                              namespace_tests,
+                                              namespace_setup,
+                                              namespace_teardown);
+        return failed;
 }

@@ -100,7 +100,7 @@ static void add_field(struct iovec *iov, size_t *n, char *buf, size_t size, cons
 
 static void send_journal(int level, int error, const LogMountFields *f, const char *message)
 {
-        char b_msg[8192], b_prio[32], b_errno[32], b_id[64], b_target[16448], b_rule[4352],
+        char b_msg[8192 + 16], b_prio[32], b_errno[32], b_id[64], b_target[16448], b_rule[4352],
                 b_flags[128], b_fstype[256], num[16];
         _cleanup_free_ char *target = NULL;
         struct iovec iov[8];

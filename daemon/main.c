@@ -19,6 +19,7 @@
 #include "config.h"
 #include "log.h"
 #include "manager.h"
+#include "mw-build.h"
 #include "overrides.h"
 #include "plan.h"
 
@@ -236,8 +237,12 @@ static int check_namespace(bool allow)
 
         if (stat("/proc/self/ns/mnt", &self) < 0)
                 return log_error_errno(errno, "Failed to look up our mount namespace: %m");
-        if (stat("/proc/1/ns/mnt", &init) < 0)
+        if (stat("/proc/1/ns/mnt", &init) < 0) {
+                if (allow)
+                        return log_warning_errno(errno, "Failed to look up PID 1's mount "
+                                                 "namespace: %m, ignoring as allowed"), 0;
                 return log_error_errno(errno, "Failed to look up PID 1's mount namespace: %m");
+        }
 
         if (self.st_ino == init.st_ino && self.st_dev == init.st_dev)
                 return 0;

@@ -202,6 +202,7 @@ static bool relax_rate_limited(Manager *m, MountState *s)
 }
 
 static void arm_retry(Manager *m, uint64_t when);
+static void schedule_scan(Manager *m);
 
 /* A mount under another one at the same target cannot be reached by path: that is not a
  * failure to report, and trying again before the table changes would fail the same way. */
@@ -266,6 +267,14 @@ static void apply(Manager *m, MountState *s)
                          "reach it to harden it", s->target);
                 return;
         }
+        /* Usually the mount is being unmounted and the next scan will not see it any more;
+         * only a mount still there after that is a real mismatch worth reporting. */
+        if (r == -ESTALE && !s->stale_once) {
+                s->stale_once = true;
+                schedule_scan(m);
+                return;
+        }
+        s->stale_once = false;
         if (r < 0) {
                 apply_failed(m, s, r);
                 return;
@@ -492,7 +501,7 @@ int manager_scan(Manager *m, bool all)
         for (size_t i = 0; i < n; i++) {
                 MountState *s = m->states[i];
 
-                if (!all && !s->needs_decision)
+                if (!all && !s->needs_decision && !s->stale_once)
                         continue;
 
                 process_mount(m, s, s->relaxed_event);

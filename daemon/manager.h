@@ -35,6 +35,7 @@ typedef struct MountState {
         uint64_t backoff_until_usec;
 
         bool needs_decision;
+        bool stale_once;    /* the last remount met another mount: look once more next scan */
         bool relaxed_event; /* the change being processed took required flags away */
         bool is_new;        /* appeared in the scan being processed */
 

@@ -8,7 +8,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "escape.h"
 #include "log.h"
 #include "state.h"
 
@@ -21,7 +20,7 @@ static int state_path(Manager *m, char *buf, size_t size)
 
 static void restore_line(Manager *m, const char *line)
 {
-        _cleanup_free_ char *target = NULL, *escaped = NULL;
+        _cleanup_free_ char *target = NULL;
         unsigned long long id;
         unsigned original, added;
         int unique;
@@ -34,8 +33,7 @@ static void restore_line(Manager *m, const char *line)
         if (!s || s->mount->id_unique != !!unique)
                 return;
 
-        escaped = mw_escape_path(s->mount->target);
-        if (!escaped || !streq(escaped, target))
+        if (!streq(s->target, target))
                 return; /* the id was reused by another mount */
 
         s->have_original = true;
@@ -74,17 +72,10 @@ static int write_states(Manager *m, FILE *f)
 
         for (size_t i = 0; i < n; i++) {
                 const MountState *s = m->states[i];
-                _cleanup_free_ char *target = NULL;
 
-                if (!s->have_original)
-                        continue;
-
-                target = mw_escape_path(s->mount->target);
-                if (!target)
-                        return -ENOMEM;
-
-                fprintf(f, "%" PRIu64 " %d %x %x %s\n", s->mount->id, s->mount->id_unique,
-                        s->original_flags, s->added_flags, target);
+                if (s->have_original)
+                        fprintf(f, "%" PRIu64 " %d %x %x %s\n", s->mount->id, s->mount->id_unique,
+                                s->original_flags, s->added_flags, s->target);
         }
 
         if (fflush(f) != 0 || fsync(fileno(f)) < 0)

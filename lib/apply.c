@@ -119,10 +119,13 @@ static int fd_mount_id(int fd, bool unique, uint64_t *ret_id, bool *ret_mount_ro
         unsigned mask = unique ? STATX_MNT_ID_UNIQUE : STATX_MNT_ID;
         struct statx stx = {};
 
-        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, mask, &stx) < 0)
+        if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, mask | STATX_TYPE, &stx) < 0)
                 return -errno;
         if (!(stx.stx_mask & mask))
                 return -EOPNOTSUPP;
+        /* O_PATH|O_NOFOLLOW opens a final symlink itself instead of failing. */
+        if (S_ISLNK(stx.stx_mode))
+                return -ELOOP;
 
         *ret_id = stx.stx_mnt_id;
         *ret_mount_root = !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) ||

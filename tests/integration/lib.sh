@@ -137,13 +137,15 @@ mw_wait_log() {
 # mw_start_daemon [OPTIONS...]: start the real daemon (default policy unless -c is given) and
 # wait until it says it is ready.
 mw_start_daemon() {
-        local config=(--config "$MW_DEFAULT_CONFIG")
+        local config=(--config "$MW_DEFAULT_CONFIG") bus=()
         local a
         for a in "$@"; do
                 case "$a" in -c|--config|--config=*) config=() ;; esac
         done
+        # Without a private bus of the test's own, never reach for the machine's.
+        [ -n "${DBUS_SYSTEM_BUS_ADDRESS:-}" ] || bus=(--no-bus)
         : >"$MW_LOG"
-        "$MW_DAEMON" "${config[@]}" --allow-namespace --log-target stderr \
+        "$MW_DAEMON" "${config[@]}" "${bus[@]}" --allow-namespace --log-target stderr \
                 --state-dir "$MW_STATE" --persist-dir "$MW_PERSIST" \
                 --kernel-cmdline /dev/null "$@" 2>"$MW_LOG" &
         MW_DAEMON_PID=$!
@@ -191,6 +193,16 @@ mw_start_bus() {
 XML
         MW_BUS_PID=$(dbus-daemon --config-file="$conf" --fork --print-pid)
         export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$sock"
+}
+
+# mw_umount TARGET: unmount, retrying for a moment on EBUSY. The daemon holds a descriptor on
+# a mount for the microseconds of a remount; an unmount in that window is refused.
+mw_umount() {
+        for _ in $(seq 1 100); do
+                umount "$1" 2>/dev/null && return 0
+                sleep 0.01
+        done
+        umount "$1"
 }
 
 # mw_loop IMAGE: attach IMAGE to a free loop device, set MW_LOOP to it; detached at exit.

@@ -91,7 +91,9 @@ typedef int (*MwDiffFunc)(MwChange change, const MwMount *old, const MwMount *ne
  * mw_table_diff() - compare two snapshots by id in O(n). Mounts of @new are reported in @new's
  * order (ADDED, FLAGS, MOVED), then removed ones in @old's order. A mount that is MOVED and whose
  * flags changed too is reported once, as MOVED. Where ids are not unique (mountinfo backend), a
- * changed target, root or source means the id was reused: REMOVED then ADDED.
- * @old may be NULL (everything is ADDED). Returns the number of changes, or a negative errno.
+ * changed target, root, source, filesystem type, device or parent means the id was reused:
+ * REMOVED then ADDED, both at the mount's place in @new's order.
+ * @old may be NULL (everything is ADDED). Tables of different backends cannot be compared
+ * (-EINVAL). Returns the number of changes, or a negative errno.
  */
 int mw_table_diff(const MwTable *old, const MwTable *new, MwDiffFunc func, void *userdata);

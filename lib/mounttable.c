@@ -333,17 +333,22 @@ const MwMount *mw_table_find_target(const MwTable *t, const char *target)
 typedef struct ParseErrors {
         unsigned count;
         unsigned first_line;
+        unsigned line_offset; /* lines read before libmount got the stream */
 } ParseErrors;
+
+static void parse_error(ParseErrors *e, unsigned line)
+{
+        e->count++;
+        if (e->first_line == 0)
+                e->first_line = line;
+}
 
 static int parse_error_cb(struct libmnt_table *tb, const char *filename, int line)
 {
         ParseErrors *e = mnt_table_get_userdata(tb);
 
-        if (e) {
-                e->count++;
-                if (e->first_line == 0 && line > 0)
-                        e->first_line = (unsigned)line;
-        }
+        if (e && line > 0)
+                parse_error(e, e->line_offset + (unsigned)line);
 
         /* Positive means "drop this line and go on"; zero would keep the half-parsed entry and a
          * negative value would stop parsing altogether. */
@@ -392,6 +397,61 @@ static int mount_from_fs(struct libmnt_fs *fs, MwMount *ret)
 static bool fs_is_mountinfo_entry(struct libmnt_fs *fs)
 {
         return mnt_fs_is_kernel(fs) && mnt_fs_get_id(fs) >= 0 && mnt_fs_get_target(fs);
+}
+
+static bool looks_like_mountinfo(const char *line)
+{
+        unsigned id, parent;
+
+        return sscanf(line, "%u %u", &id, &parent) == 2;
+}
+
+/* libmount takes the format from the first line it reads: a broken first line would have the
+ * whole file read as fstab. Leading lines that cannot open a mountinfo table are skipped here,
+ * and counted as broken. */
+static int skip_to_mountinfo(FILE *f, ParseErrors *e)
+{
+        _cleanup_free_ char *line = NULL;
+        size_t size = 0;
+
+        for (;;) {
+                long start = ftell(f);
+                const char *s;
+
+                if (start < 0)
+                        return -errno;
+                if (getline(&line, &size, f) < 0)
+                        return feof(f) ? 0 : -errno;
+
+                s = line + strspn(line, " \t");
+                if (looks_like_mountinfo(s))
+                        return fseek(f, start, SEEK_SET) < 0 ? -errno : 0;
+
+                e->line_offset++;
+                if (*s != '\0' && *s != '\n' && *s != '#')
+                        parse_error(e, e->line_offset);
+        }
+}
+
+static int parse_file(struct libmnt_table *tb, const char *path, ParseErrors *e)
+{
+        _cleanup_fclose_ FILE *f = NULL;
+        int r;
+
+        /* The kernel's own files start right; libmount reads them in one go, which it cannot do
+         * for a stream we have already read from. */
+        if (strncmp(path, "/proc/", 6) == 0)
+                return mnt_table_parse_file(tb, path);
+
+        f = fopen(path, "re");
+        if (!f)
+                return -errno;
+
+        r = skip_to_mountinfo(f, e);
+        if (r < 0)
+                return r;
+
+        return mnt_table_parse_stream(tb, f, path);
 }
 
 static int table_from_libmount(struct libmnt_table *tb, MwTable **ret, unsigned *ret_skipped)
@@ -454,7 +514,7 @@ int mw_table_read_file(const char *path,
         mnt_table_set_userdata(tb, &errors);
         mnt_table_set_parser_errcb(tb, parse_error_cb);
 
-        r = mnt_table_parse_file(tb, path);
+        r = parse_file(tb, path, &errors);
         if (r < 0)
                 return r;
 

@@ -221,6 +221,67 @@ static void test_read_errors(void **state)
         assert_null(mw_table_find_target(t, "/"));
 }
 
+static MwTable *read_text(const char *text, unsigned *ret_skipped, unsigned *ret_bad_line)
+{
+        char path[] = "/tmp/mw-text-XXXXXX";
+        MwTable *t = NULL;
+        int fd;
+
+        fd = mkstemp(path);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+        close(fd);
+
+        assert_int_equal(mw_table_read_file(path, &t, ret_skipped, ret_bad_line), 0);
+        unlink(path);
+        return t;
+}
+
+/* libmount guesses the format from the first line; broken leading lines must not make it read
+ * the rest as fstab. Comments and blank lines are no errors. */
+static void test_broken_first_lines(void **state)
+{
+        unsigned skipped = 0, bad_line = 0;
+        _cleanup_table_ MwTable *t = read_text("garbage at the start\n"
+                                               "# a comment\n"
+                                               "\n"
+                                               "/dev/sda1 / ext4 rw 0 1\n"
+                                               "20 1 8:2 / / rw,relatime - ext4 /dev/sda2 rw\n"
+                                               "not mountinfo either\n"
+                                               "21 20 0:21 / /proc rw,nosuid - proc proc rw\n",
+                                               &skipped,
+                                               &bad_line);
+
+        assert_int_equal(mw_table_size(t), 2);
+        assert_int_equal(skipped, 3);
+        assert_int_equal(bad_line, 1);
+        assert_string_equal(find(t, 21)->target, "/proc");
+}
+
+static void test_broken_line_numbers(void **state)
+{
+        unsigned skipped = 0, bad_line = 0;
+        _cleanup_table_ MwTable *t = read_text("\n"
+                                               "bad\n"
+                                               "20 1 8:2 / / rw,relatime - ext4 /dev/sda2 rw\n",
+                                               &skipped,
+                                               &bad_line);
+        _cleanup_table_ MwTable *u = NULL;
+
+        assert_int_equal(mw_table_size(t), 1);
+        assert_int_equal(skipped, 1);
+        assert_int_equal(bad_line, 2);
+
+        u = read_text("20 1 8:2 / / rw,relatime - ext4 /dev/sda2 rw\n"
+                      "\n"
+                      "21 20 0:21 / /proc rw\n",
+                      &skipped,
+                      &bad_line);
+        assert_int_equal(mw_table_size(u), 1);
+        assert_int_equal(skipped, 1);
+        assert_int_equal(bad_line, 3);
+}
+
 /* Many sparse ids: every one is found through the hash, no other is. */
 static void test_many_ids(void **state)
 {
@@ -886,6 +947,8 @@ int main(void)
                 cmocka_unit_test(test_containers),
                 cmocka_unit_test(test_malformed),
                 cmocka_unit_test(test_read_errors),
+                cmocka_unit_test(test_broken_first_lines),
+                cmocka_unit_test(test_broken_line_numbers),
                 cmocka_unit_test(test_many_ids),
                 cmocka_unit_test(test_to_string_tables),
                 cmocka_unit_test(test_diff_unchanged),

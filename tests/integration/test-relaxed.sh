@@ -23,6 +23,7 @@ mw_wait_log "Mount '/tmp' was relaxed by hand" || mw_fail "relaxation not logged
 mw_expect_lacks /tmp noexec
 # Another mount event, which the daemon must handle before /tmp is checked again.
 mw_tmpfs /media
-mw_expect_flags /media nosuid nodev
+mw_tmpfs /media/marker
+mw_expect_flags /media/marker nosuid nodev noexec
 mw_expect_lacks /tmp noexec
 mw_pass "respect: /tmp stays $(mw_flags /tmp)"

@@ -1,0 +1,146 @@
+/* How long a new mount stays unhardened: the time from mount(2) returning to the moment the
+ * mount carries noexec, with the real daemon on the default policy, in a private namespace.
+ * The baseline beside it is the mount(2) call itself, on the same machine in the same run. */
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/statvfs.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define ROUNDS 300
+
+static double now_us(void)
+{
+        struct timespec ts;
+
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+        double x = *(const double *)a, y = *(const double *)b;
+
+        return (x > y) - (x < y);
+}
+
+static void report(const char *what, double *v, size_t n)
+{
+        qsort(v, n, sizeof(double), cmp_double);
+        printf("%-28s median %8.1f us  p90 %8.1f us  p99 %8.1f us  max %8.1f us\n", what,
+               v[n / 2], v[n * 9 / 10], v[n * 99 / 100], v[n - 1]);
+}
+
+static pid_t start_daemon(const char *daemon, const char *config, const char *dir)
+{
+        char log[256], state[256], line[512];
+        FILE *f;
+        pid_t pid;
+
+        snprintf(log, sizeof(log), "%s/daemon.log", dir);
+        snprintf(state, sizeof(state), "%s/state", dir);
+
+        pid = fork();
+        if (pid == 0) {
+                int fd = open(log, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+                dup2(fd, STDERR_FILENO);
+                execl(daemon, daemon, "--config", config, "--allow-namespace", "--no-bus",
+                      "--log-target", "stderr", "--state-dir", state, "--kernel-cmdline",
+                      "/dev/null", (char *)NULL);
+                _exit(127);
+        }
+
+        /* Wait for readiness, bounded at 30 s. */
+        for (int i = 0; i < 3000; i++) {
+                f = fopen(log, "re");
+                while (f && fgets(line, sizeof(line), f))
+                        if (strstr(line, "Ready:")) {
+                                fclose(f);
+                                return pid;
+                        }
+                if (f)
+                        fclose(f);
+                usleep(10000);
+        }
+
+        kill(pid, SIGTERM);
+        return -1;
+}
+
+int main(int argc, char *argv[])
+{
+        static double lag[ROUNDS], syscall_time[ROUNDS];
+        char scratch[] = "/run/mw-bench.XXXXXX", path[300];
+        struct statvfs sv;
+        size_t n = 0;
+        pid_t pid;
+
+        if (argc != 3) {
+                fprintf(stderr, "Usage: %s MOUNTWARDEND CONFIG\n", argv[0]);
+                return 2;
+        }
+        if (geteuid() != 0) {
+                printf("SKIP: needs root\n");
+                return 77;
+        }
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
+            !mkdtemp(scratch) || mount("tmpfs", scratch, "tmpfs", 0, NULL) < 0) {
+                perror("private namespace");
+                return 1;
+        }
+        /* /media is where the default policy wants noexec; a tmpfs of ours covers it. */
+        if (mount("tmpfs", "/media", "tmpfs", 0, NULL) < 0) {
+                perror("mount /media");
+                return 1;
+        }
+
+        pid = start_daemon(argv[1], argv[2], scratch);
+        if (pid < 0) {
+                fprintf(stderr, "daemon did not become ready\n");
+                return 1;
+        }
+
+        for (int i = 0; i < ROUNDS; i++) {
+                double t0, t1, t2;
+
+                snprintf(path, sizeof(path), "/media/bench%d", i);
+                mkdir(path, 0755);
+
+                t0 = now_us();
+                if (mount("tmpfs", path, "tmpfs", 0, NULL) < 0)
+                        break;
+                t1 = now_us();
+                do
+                        t2 = now_us();
+                while (statvfs(path, &sv) == 0 && !(sv.f_flag & ST_NOEXEC) && t2 - t1 < 5e6);
+
+                syscall_time[n] = t1 - t0;
+                lag[n] = t2 - t1;
+                n++;
+                umount2(path, MNT_DETACH);
+        }
+
+        kill(pid, SIGTERM);
+        waitpid(pid, NULL, 0);
+        umount2(scratch, MNT_DETACH);
+        rmdir(scratch);
+
+        if (n == 0)
+                return 1;
+
+        printf("%zu mounts at /media/benchN, daemon on the default policy\n", n);
+        report("baseline: mount(2) itself", syscall_time, n);
+        report("mount -> noexec seen", lag, n);
+        printf("ratio (median lag / median mount call): %.1f\n", lag[n / 2] / syscall_time[n / 2]);
+        return 0;
+}

@@ -1,4 +1,4 @@
-/* Whether a mount sits on removable media, asked of sd-device rather than read from sysfs by hand. */
+/* Whether a mount sits on removable media: asked of sd-device, not read from sysfs by hand. */
 #include <errno.h>
 #include <string.h>
 #include <sys/sysmacros.h>

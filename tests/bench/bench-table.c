@@ -52,30 +52,37 @@ static double median_ms(BenchFunc func, void *userdata, int rounds)
         return times[rounds / 2];
 }
 
+static void write_overlay(FILE *f, unsigned i)
+{
+        const char *layers = "/var/lib/docker/overlay2/l";
+
+        fprintf(f,
+                "%u 30 0:%u / /var/lib/docker/overlay2/%08x%056x/merged rw,relatime shared:%u "
+                "- overlay overlay rw,lowerdir=%s/A%08xQ:%s/B%08xQ:%s/C%08xQ,"
+                "upperdir=/var/lib/docker/overlay2/%08x/diff,"
+                "workdir=/var/lib/docker/overlay2/%08x/work\n",
+                100 + i, 1000 + i, i, 0U, 100 + i, layers, i, layers, i, layers, i, i, i);
+}
+
+static void write_tmpfs(FILE *f, unsigned i, unsigned first, const char *opts)
+{
+        fprintf(f,
+                "%u %u 0:%u / /var/lib/docker/overlay2/%08x%056x/merged/mnt/m%u %s shared:%u "
+                "- tmpfs tmpfs rw,size=65536k,inode64\n",
+                100 + i, 100 + first, 1000 + i, first, 0U, i - first, opts, 100 + i);
+}
+
 /* One container: its overlay root and the usual mounts under it. */
 static void write_container(FILE *f, unsigned first, unsigned n, const char *changed_opts)
 {
-        unsigned root_id = 100 + first;
+        write_overlay(f, first);
 
-        for (unsigned i = first; i < first + n && i < N_MOUNTS - 1; i++) {
-                unsigned id = 100 + i, k = i - first;
-                const char *opts = i == CHANGED_MOUNT && changed_opts ? changed_opts
-                                                                      : "rw,nosuid,nodev,relatime";
+        for (unsigned i = first + 1; i < first + n && i < N_MOUNTS - 1; i++) {
+                const char *opts = "rw,nosuid,nodev,relatime";
 
-                if (k == 0)
-                        fprintf(f,
-                                "%u 30 0:%u / /var/lib/docker/overlay2/%08x%056x/merged "
-                                "rw,relatime shared:%u - overlay overlay rw,"
-                                "lowerdir=/var/lib/docker/overlay2/l/A%08xQ:"
-                                "/var/lib/docker/overlay2/l/B%08xQ:/var/lib/docker/overlay2/l/C%08xQ,"
-                                "upperdir=/var/lib/docker/overlay2/%08x/diff,"
-                                "workdir=/var/lib/docker/overlay2/%08x/work\n",
-                                id, 1000 + i, i, 0U, id, i, i, i, i, i);
-                else
-                        fprintf(f,
-                                "%u %u 0:%u / /var/lib/docker/overlay2/%08x%056x/merged/mnt/m%u "
-                                "%s shared:%u - tmpfs tmpfs rw,size=65536k,inode64\n",
-                                id, root_id, 1000 + i, first, 0U, k, opts, id);
+                if (i == CHANGED_MOUNT && changed_opts)
+                        opts = changed_opts;
+                write_tmpfs(f, i, first, opts);
         }
 }
 
@@ -178,6 +185,7 @@ int main(void)
         OurTables ours = {};
         LibmountTables theirs = {};
         double read_ours, read_libmount, diff_ours, diff_libmount;
+        unsigned skipped;
         int fd_before = mkstemp(files.before), fd_after = mkstemp(files.after);
 
         if (fd_before < 0 || fd_after < 0) {
@@ -192,8 +200,9 @@ int main(void)
         read_ours = median_ms(bench_read_ours, &files, ROUNDS);
         read_libmount = median_ms(bench_read_libmount, &files, ROUNDS);
 
-        if (mw_table_read_file(files.before, &ours.old, NULL, NULL) < 0 ||
-            mw_table_read_file(files.after, &ours.new, NULL, NULL) < 0)
+        if (mw_table_read_file(files.before, &ours.old, &skipped, NULL) < 0 || skipped > 0 ||
+            mw_table_read_file(files.after, &ours.new, &skipped, NULL) < 0 || skipped > 0 ||
+            mw_table_size(ours.old) != N_MOUNTS)
                 abort();
         theirs.old = libmount_read(files.before);
         theirs.new = libmount_read(files.after);

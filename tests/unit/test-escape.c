@@ -1,4 +1,4 @@
-/* Unit tests for lib/escape.c: one printable, valid UTF-8 line per path, whatever the path holds. */
+/* Unit tests for lib/escape.c: one printable, valid UTF-8 line per path, whatever it holds. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>

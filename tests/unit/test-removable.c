@@ -205,8 +205,10 @@ static void test_fuseblk_on_loop(void **state)
         assert_int_equal(mkdir(target, 0700), 0);
 
         loop = loop_attach(image, dev, sizeof(dev));
-        assert_true(asprintf(&cmd, TOOL_PATH "mount.exfat-fuse -o nosuid,nodev %s '%s' >/dev/null 2>&1",
-                             dev, target) > 0);
+        assert_true(asprintf(&cmd,
+                             TOOL_PATH "mount.exfat-fuse -o nosuid,nodev %s '%s' >/dev/null 2>&1",
+                             dev,
+                             target) > 0);
         assert_int_equal(system(cmd), 0);
 
         assert_int_equal(mw_table_read_live(MW_BACKEND_MOUNTINFO, &t, NULL), 0);

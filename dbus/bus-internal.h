@@ -1,0 +1,77 @@
+/* What the parts of the daemon's bus face share: names, the context, the vtables, and helpers to
+ * put mounts and flags into messages. */
+#pragma once
+
+#include <stdint.h>
+#include <systemd/sd-bus.h>
+
+#include "manager.h"
+
+#define BUS_NAME "org.mountwarden1"
+#define BUS_PATH "/org/mountwarden1"
+#define BUS_MANAGER_INTERFACE "org.mountwarden1.Manager"
+#define BUS_MOUNT_INTERFACE "org.mountwarden1.Mount"
+#define BUS_MOUNT_PREFIX "/org/mountwarden1/mount"
+#define BUS_MOUNT_PATH_MAX (sizeof(BUS_MOUNT_PREFIX) + 24)
+
+typedef struct BusAuthQuery BusAuthQuery;
+
+/* The manager's changing properties as last announced: PropertiesChanged names only those that
+ * differ since. */
+typedef struct BusManagerSnapshot {
+        MwMode mode;
+        ManagerCounts counts;
+        uint64_t remounts_applied;
+        uint64_t last_scan_usec;
+        uint64_t config_digest;
+} BusManagerSnapshot;
+
+struct BusContext {
+        sd_event_source *retry_source; /* connects again while the bus is not there */
+        BusAuthQuery *auth_queries;    /* polkit questions still open */
+        BusManagerSnapshot announced;
+};
+
+extern const sd_bus_vtable bus_manager_vtable[];
+extern const sd_bus_vtable bus_mount_vtable[];
+
+/* bus-manager.c */
+void bus_manager_snapshot(Manager *m, BusManagerSnapshot *ret);
+
+/* bus-mount.c */
+const char *bus_mount_path(const MountState *s, char *buf, size_t size);
+int bus_mount_find(sd_bus *bus,
+                   const char *path,
+                   const char *interface,
+                   void *userdata,
+                   void **ret_found,
+                   sd_bus_error *error);
+int bus_mount_enumerate(sd_bus *bus,
+                        const char *prefix,
+                        void *userdata,
+                        char ***ret_nodes,
+                        sd_bus_error *error);
+/* The decision as the bus shows it: "relaxed" for a mount left relaxed on purpose. */
+const char *bus_mount_decision(const MountState *s);
+/* A digest of everything the Mount interface shows that can change. */
+uint64_t bus_mount_digest(const MountState *s);
+/* The top-most mount whose target is @target, raw or in its escaped form; NULL if none. */
+MountState *bus_find_target(Manager *m, const char *target);
+/* Appends @s, escaped when it is not valid UTF-8. */
+int bus_append_path(sd_bus_message *msg, const char *s);
+/* Appends "as": the words of a comma-separated list ("rw,nosuid"). */
+int bus_append_words(sd_bus_message *msg, const char *list);
+/* Appends "as": the names of the enforceable flags in @flags. */
+int bus_append_flags(sd_bus_message *msg, unsigned flags);
+
+/* bus-auth.c */
+typedef int (*BusAuthorizedFunc)(sd_bus_message *msg, Manager *m, sd_bus_error *error);
+
+/**
+ * bus_authorize() - run @func for @msg if its sender may change things: root at once, anyone
+ * else once polkit allows action org.mountwarden1.manage. Returns what @func returns when it ran
+ * now, 1 while polkit is being asked (the reply follows later), or -EACCES with @error set.
+ */
+int bus_authorize(Manager *m, sd_bus_message *msg, BusAuthorizedFunc func, sd_bus_error *error);
+/* Drops the open polkit questions; their callers get no answer. */
+void bus_auth_cancel_all(struct BusContext *c);

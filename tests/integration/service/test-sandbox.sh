@@ -79,3 +79,27 @@ mw_wait_log "Failed to remount '/run/user/4243/doc': Permission denied" ||
     mw_fail "without CAP_DAC_READ_SEARCH, /run/user/4243/doc did not fail as expected"
 mw_expect_lacks /run/user/4243/doc noexec
 mw_pass "without CAP_DAC_READ_SEARCH /run/user/4243/doc stays out of reach, as expected"
+
+# Every system call of a run (start, harden, reload, stop) is one SystemCallFilter= allows.
+filter=$(unit_value SystemCallFilter)
+[ -n "$filter" ] || mw_fail "the unit has no SystemCallFilter="
+cat >"$MW_TMP/traced" <<EOF
+#!/bin/sh
+exec strace -f -qq -o "$MW_TMP/strace.log" "$real_daemon" "\$@"
+EOF
+chmod +x "$MW_TMP/traced"
+MW_DAEMON="$MW_TMP/traced"
+mw_start_daemon --no-bus
+daemon_pid=$(pgrep -P "$MW_DAEMON_PID")
+user_mounts 4244
+mw_expect_flags /run/user/4244/doc nosuid nodev noexec
+kill -HUP "$daemon_pid"
+mw_wait_log "[Rr]eload" || mw_fail "no reload logged after SIGHUP"
+kill -TERM "$daemon_pid"
+wait "$MW_DAEMON_PID" || mw_fail "the traced daemon did not stop cleanly"
+MW_DAEMON_PID=
+
+systemd-analyze syscall-filter >"$MW_TMP/groups.txt" 2>/dev/null
+python3 "$(dirname "$0")/check-syscalls.py" "$filter" "$MW_TMP/groups.txt" "$MW_TMP/strace.log" ||
+    mw_fail "the daemon makes system calls the unit forbids"
+mw_pass "SystemCallFilter= allows every system call of a traced run"

@@ -230,22 +230,53 @@ static bool have_cap_sys_admin(void)
         return data[CAP_SYS_ADMIN / 32].effective & (1U << (CAP_SYS_ADMIN % 32));
 }
 
+/* The mount id on the first line of a mountinfo file. */
+static int mountinfo_root_id(const char *path, unsigned long *ret)
+{
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+
+        if (!f)
+                return -errno;
+        if (fscanf(f, "%lu", ret) != 1)
+                return -EBADMSG;
+
+        return 0;
+}
+
+/* Whether we share PID 1's mount namespace. /proc/1/ns/mnt needs ptrace rights on PID 1, which
+ * the unit's capability bounding set does not grant; /proc/1/mountinfo does not, and every
+ * mount of a copied namespace has an id of its own. */
+static int same_namespace_as_init(void)
+{
+        unsigned long self_id, init_id;
+        struct stat self, init;
+        int r;
+
+        if (stat("/proc/self/ns/mnt", &self) >= 0 && stat("/proc/1/ns/mnt", &init) >= 0)
+                return self.st_ino == init.st_ino && self.st_dev == init.st_dev;
+
+        r = mountinfo_root_id("/proc/self/mountinfo", &self_id);
+        if (r < 0)
+                return r;
+        r = mountinfo_root_id("/proc/1/mountinfo", &init_id);
+        if (r < 0)
+                return r;
+
+        return self_id == init_id;
+}
+
 /* Remounting a private copy of the mount table would harden nothing anyone else sees. */
 static int check_namespace(bool allow)
 {
-        struct stat self, init;
+        int r = same_namespace_as_init();
 
-        if (stat("/proc/self/ns/mnt", &self) < 0)
-                return log_error_errno(errno, "Failed to look up our mount namespace: %m");
-        if (stat("/proc/1/ns/mnt", &init) < 0) {
-                if (allow)
-                        return log_warning_errno(errno, "Failed to look up PID 1's mount "
-                                                 "namespace: %m, ignoring as allowed"), 0;
-                return log_error_errno(errno, "Failed to look up PID 1's mount namespace: %m");
-        }
-
-        if (self.st_ino == init.st_ino && self.st_dev == init.st_dev)
+        if (r > 0)
                 return 0;
+        if (r < 0 && !allow)
+                return log_error_errno(r, "Failed to compare our mount namespace with PID 1's: %m");
+        if (r < 0)
+                return log_warning_errno(r, "Failed to compare our mount namespace with PID 1's: "
+                                         "%m, going on as allowed"), 0;
         if (allow) {
                 log_info("Running in a mount namespace other than PID 1's, as allowed");
                 return 0;

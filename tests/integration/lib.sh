@@ -45,13 +45,18 @@ mw_cleanup() {
         if [ -n "$MW_BUS_PID" ]; then
                 kill "$MW_BUS_PID" 2>/dev/null || true
         fi
-        # Loop devices are global: detach ours, after their mounts are gone.
+        # Loop devices are global: unmount what uses ours, then detach them. A FUSE server
+        # holds its device until it notices the unmount, so detaching is retried briefly.
         if [ ${#MW_LOOPS[@]} -gt 0 ]; then
                 for l in "${MW_LOOPS[@]}"; do
                         findmnt -n -o TARGET -S "$l" | while read -r t; do
                                 umount -l "$t" 2>/dev/null || true
                         done
-                        losetup -d "$l" 2>/dev/null || true
+                        for _ in $(seq 1 300); do
+                                losetup -d "$l" 2>/dev/null || true
+                                losetup "$l" >/dev/null 2>&1 || break
+                                sleep 0.01
+                        done
                 done
         fi
         if [ "$rc" != 0 ] && [ -f "$MW_LOG" ]; then

@@ -16,7 +16,7 @@ mount.exfat-fuse -o nosuid,nodev "$MW_LOOP" "$stick"
 [ "$(findmnt -n -o FSTYPE -M "$stick")" = fuseblk ] || mw_fail "the stick is not fuseblk"
 
 mw_expect_flags "$stick" nosuid nodev noexec
-mw_wait_log "Hardened '/media/alice/MY STICK' \(fuseblk\)" || mw_fail "no log line for the stick"
+mw_wait_log "Hardened '/media/alice/MY\\\\040STICK' \(fuseblk\)" || mw_fail "no log line for the stick"
 mw_pass "$stick: $(mw_flags "$stick")"
 
 # The stick still works after the remount: files can be written and read back.

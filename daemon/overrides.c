@@ -204,14 +204,12 @@ static void arm_timer(Manager *m)
                                 "expire");
 }
 
-/* After an override for @pattern came or went: decide again for every mount, and take back
- * what the daemon added where the policy no longer asks for it. */
-static void apply_change(Manager *m, const char *pattern)
+/* Takes back what the daemon added to mounts matching @pattern where the policy, as decided
+ * last, no longer asks for it. */
+static void relax_matching(Manager *m, const char *pattern)
 {
         char why[4200];
         size_t n = mw_table_size(m->table);
-
-        manager_redecide_all(m);
 
         snprintf(why, sizeof(why), "override '%s'", pattern);
         for (size_t i = 0; i < n; i++) {
@@ -222,7 +220,13 @@ static void apply_change(Manager *m, const char *pattern)
 
                 (void)manager_relax(m, s, s->added_flags & ~s->decision.required, why);
         }
+}
 
+/* After an override for @pattern came or went: decide again for every mount, then relax. */
+static void apply_change(Manager *m, const char *pattern)
+{
+        manager_redecide_all(m);
+        relax_matching(m, pattern);
         arm_timer(m);
         state_save(m);
         bus_manager_changed(m);
@@ -456,6 +460,20 @@ static void load_line(Manager *m, char *line, const char *path, unsigned line_no
                 log_oom();
 }
 
+/* Where the loaded overrides allow a flag the daemon added before its restart, take it back. */
+static int on_loop_start(sd_event_source *source, void *userdata)
+{
+        Manager *m = userdata;
+
+        for (size_t i = 0; i < m->n_overrides; i++)
+                if (m->overrides[i].allow != 0)
+                        relax_matching(m, m->overrides[i].pattern);
+
+        state_save(m);
+        bus_manager_changed(m);
+        return 0;
+}
+
 int overrides_load(Manager *m)
 {
         _cleanup_fclose_ FILE *f = NULL;
@@ -463,6 +481,7 @@ int overrides_load(Manager *m)
         unsigned line_no = 0;
         char path[4096];
         size_t size = 0;
+        int r;
 
         if (persist_path(m, "", path, sizeof(path)) < 0)
                 return 0;
@@ -477,9 +496,17 @@ int overrides_load(Manager *m)
         while (getline(&line, &size, f) > 0)
                 load_line(m, line, path, ++line_no);
 
-        if (m->n_overrides > 0)
-                log_info("Loaded %zu persistent overrides from '%s'", m->n_overrides, path);
+        if (m->n_overrides == 0)
+                return 0;
 
+        log_info("Loaded %zu persistent overrides from '%s'", m->n_overrides, path);
         arm_timer(m);
+
+        /* Loading comes before the first scan, which decides with these overrides but never
+         * takes flags away. A defer source runs once the event loop starts, after that scan. */
+        r = sd_event_add_defer(m->event, NULL, on_loop_start, m);
+        if (r < 0)
+                log_warning_errno(r, "Failed to schedule relaxing for the loaded overrides: %m, "
+                                  "ignoring");
         return 0;
 }

@@ -147,7 +147,8 @@ static int collect_flags(char **args, int n, char ***ret)
                 if (!copy)
                         return EXIT_FAILURE;
 
-                for (char *w = strtok_r(copy, ",", &saveptr); w; w = strtok_r(NULL, ",", &saveptr)) {
+                for (char *w = strtok_r(copy, ",", &saveptr); w;
+                     w = strtok_r(NULL, ",", &saveptr)) {
                         unsigned require = 0, allow = 0;
                         char **a;
 

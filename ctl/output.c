@@ -101,9 +101,11 @@ static size_t terminal_columns(FILE *f)
         return SIZE_MAX;
 }
 
+/* The width of every column: as wide as its widest cell, then, while the table is wider than
+ * @columns, the widest column loses one character at a time, down to COLUMN_MIN. */
 static void compute_widths(const Table *t, size_t *widths, size_t columns)
 {
-        size_t total = 0, excess;
+        size_t total = 0;
 
         for (size_t c = 0; c < t->n_columns; c++) {
                 widths[c] = text_width(t->headers[c]);
@@ -116,30 +118,47 @@ static void compute_widths(const Table *t, size_t *widths, size_t columns)
                 total += widths[c] + (c > 0 ? COLUMN_GAP : 0);
         }
 
-        if (total <= columns)
-                return;
+        while (total > columns) {
+                size_t widest = 0;
 
-        excess = total - columns;
-        if (widths[0] > COLUMN_MIN)
-                widths[0] -= excess < widths[0] - COLUMN_MIN ? excess : widths[0] - COLUMN_MIN;
+                for (size_t c = 1; c < t->n_columns; c++)
+                        if (widths[c] > widths[widest])
+                                widest = c;
+                if (widths[widest] <= COLUMN_MIN)
+                        return;
+
+                widths[widest]--;
+                total--;
+        }
 }
 
-/* Prints @s in @width characters: cut with an ellipsis, padded unless it ends the line. */
+/* The byte offset of the @n-th character of @s. */
+static size_t char_offset(const char *s, size_t n)
+{
+        size_t i = 0;
+
+        for (; s[i]; i++)
+                if (((unsigned char)s[i] & 0xc0) != 0x80 && n-- == 0)
+                        break;
+
+        return i;
+}
+
+/* Prints @s in @width characters, padded unless it ends the line. What does not fit is cut from
+ * the middle: the ends of a path or of "file:line" say the most. */
 static void print_cell(FILE *f, const char *s, size_t width, bool last)
 {
-        size_t w = text_width(s), kept = 0;
+        size_t w = text_width(s), head, tail;
 
         if (w <= width) {
                 fprintf(f, "%s%*s", s, last ? 0 : (int)(width - w), "");
                 return;
         }
 
-        for (const char *p = s; *p; p++) {
-                if (((unsigned char)*p & 0xc0) != 0x80 && kept++ == width - strlen(ELLIPSIS))
-                        break;
-                fputc(*p, f);
-        }
-        fputs(ELLIPSIS, f);
+        tail = (width - strlen(ELLIPSIS)) / 2;
+        head = width - strlen(ELLIPSIS) - tail;
+        fprintf(f, "%.*s" ELLIPSIS "%s", (int)char_offset(s, head), s,
+                s + char_offset(s, w - tail));
 }
 
 static void print_row(const Table *t, FILE *f, const char *const *cells, const size_t *widths)

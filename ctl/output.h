@@ -8,7 +8,7 @@
 
 typedef struct Table Table;
 
-/* A table with @n_columns columns named by @headers; column 0 is the one shortened when the
+/* A table with @n_columns columns named by @headers; the widest columns are shortened when the
  * terminal is too narrow. Returns NULL when out of memory. */
 Table *table_new(const char *const *headers, size_t n_columns);
 Table *table_free(Table *t);

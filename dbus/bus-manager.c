@@ -313,8 +313,9 @@ static int do_add_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
                 return r;
 
         if (duration > OVERRIDE_DURATION_MAX_USEC)
-                return bus_error_setf(error, -EINVAL, "Duration of %llu microseconds is longer than 10 years "
-                                      "(use 0 for no expiry)", (unsigned long long)duration);
+                return bus_error_setf(error, -EINVAL, "Duration of %llu microseconds is longer "
+                                      "than 10 years (use 0 for no expiry)",
+                                      (unsigned long long)duration);
 
         r = overrides_add(m, pattern, require, allow, duration, persistent);
         if (r < 0)

@@ -8,6 +8,19 @@ MW_SIGNALS="$MW_TMP/signals"
 MW_LISTEN_PID=
 MW_SIGNAL_LISTEN=${MW_SIGNAL_LISTEN:-$MW_BUILD/tests/integration/dbus/signal-listen}
 
+# mw_dbus_start [DAEMON OPTIONS...]: the usual stage: a tmpfs at /tmp, /run/user and
+# /run/user/4242, mounted before the daemon starts so its first sweep hardens them; a private bus
+# with the shipped policy; the daemon, started and seen to harden both.
+mw_dbus_start() {
+        mw_tmpfs /tmp
+        mw_tmpfs /run/user 'mode=0755'
+        mw_tmpfs /run/user/4242
+        mw_start_bus
+        mw_start_daemon "$@"
+        mw_expect_flags /tmp nosuid nodev noexec
+        mw_expect_flags /run/user/4242 nosuid nodev noexec
+}
+
 # mw_call METHOD [SIGNATURE ARGS...]: a Manager method through busctl; prints the answer.
 mw_call() {
         local method=$1

@@ -1,11 +1,16 @@
 #!/bin/bash
-# The built manual pages render with `man -l` without a single warning, and mountwardend(8)
-# documents every option that `mountwardend --help` lists.
+# The built manual pages render with `man -l` without a single warning, and the pages of the
+# programs document every option their --help lists.
 #
-# Usage: test-man.sh DAEMON PAGE...
+# Usage: test-man.sh PROGRAM... -- PAGE...
+#   PROGRAM  a built program; its page is the PAGE named after it (mountwardend.8)
 . "$(dirname "$0")/checks.sh"
 
-daemon=$1
+programs=()
+while [ "$1" != -- ]; do
+    programs+=("$1")
+    shift
+done
 shift
 
 # Both the terminal's UTF-8 output and plain ASCII, as on a console without a UTF-8 locale.
@@ -26,20 +31,23 @@ for page in "$@"; do
     echo "ok: $name renders without warnings ($(wc -l <"$tmp/out") lines)"
 done
 
-# Every long option of the daemon's --help appears in its page, written as man shows it.
-daemon_page=
-for page in "$@"; do
-    case "$(basename "$page")" in mountwardend.8) daemon_page=$page ;; esac
-done
-if [ -n "$daemon_page" ]; then
-    LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$daemon_page" >"$tmp/daemon.txt" 2>/dev/null
-    options=$("$daemon" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
-    [ -n "$options" ] || fail "no options found in mountwardend --help"
-    for opt in $options; do
-        grep -qE -- "^ +(-., )?$opt( |$)" "$tmp/daemon.txt" ||
-            fail "mountwardend.8 does not describe $opt"
+# Every long option of a program's --help appears in its page, as a term of a list.
+for program in "${programs[@]}"; do
+    name=$(basename "$program")
+    page=
+    for p in "$@"; do
+        case "$(basename "$p")" in "$name".[1-8]) page=$p ;; esac
     done
-    echo "ok: mountwardend.8 describes all $(echo "$options" | wc -l) options of --help"
-fi
+    [ -n "$page" ] || { fail "no page for $name"; continue; }
+
+    LC_ALL=C.UTF-8 MANWIDTH=200 man -l "$page" >"$tmp/page.txt" 2>/dev/null
+    options=$("$program" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u)
+    [ -n "$options" ] || fail "no options found in $name --help"
+    for opt in $options; do
+        grep -qE -- "^ +(-., )?$opt( |$)" "$tmp/page.txt" ||
+            fail "$(basename "$page") does not describe $opt"
+    done
+    echo "ok: $(basename "$page") describes all $(echo "$options" | wc -l) options of $name --help"
+done
 
 exit "$failed"

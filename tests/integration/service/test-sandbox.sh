@@ -79,6 +79,7 @@ mw_wait_log "Failed to remount '/run/user/4243/doc': Permission denied" ||
     mw_fail "without CAP_DAC_READ_SEARCH, /run/user/4243/doc did not fail as expected"
 mw_expect_lacks /run/user/4243/doc noexec
 mw_pass "without CAP_DAC_READ_SEARCH /run/user/4243/doc stays out of reach, as expected"
+mw_stop_daemon
 
 # Every system call of a run (start, harden, reload, stop) is one SystemCallFilter= allows.
 filter=$(unit_value SystemCallFilter)

@@ -146,8 +146,11 @@ const char *mw_change_to_string(MwChange c)
         return change_names[c];
 }
 
-static void mount_done(MwMount *m)
+void mw_mount_done(MwMount *m)
 {
+        if (!m)
+                return;
+
         free(m->target);
         free(m->root);
         free(m->source);
@@ -167,7 +170,7 @@ static int mount_set_strings(MwMount *m,
         m->source = strdup(source ?: "");
         m->fstype = strdup(fstype ?: "");
         if (!m->target || !m->root || !m->source || !m->fstype) {
-                mount_done(m);
+                mw_mount_done(m);
                 return -ENOMEM;
         }
 
@@ -180,7 +183,7 @@ MwTable *mw_table_free(MwTable *t)
                 return NULL;
 
         for (size_t i = 0; i < t->n_mounts; i++)
-                mount_done(&t->mounts[i]);
+                mw_mount_done(&t->mounts[i]);
         free(t->mounts);
         free(t->slots);
         free(t);
@@ -204,7 +207,7 @@ static int table_append(MwTable *t, MwMount *m)
                 MwMount *p = reallocarray(t->mounts, n, sizeof(MwMount));
 
                 if (!p) {
-                        mount_done(m);
+                        mw_mount_done(m);
                         return -ENOMEM;
                 }
                 t->mounts = p;
@@ -260,7 +263,7 @@ static int table_index(MwTable *t, unsigned *ret_duplicates)
                 size_t *slot = table_slot(t, t->mounts[i].id);
 
                 if (*slot != 0) {
-                        mount_done(&t->mounts[i]);
+                        mw_mount_done(&t->mounts[i]);
                         duplicates++;
                         continue;
                 }
@@ -629,6 +632,18 @@ static int mount_from_statmount(const struct mw_statmount *sm, MwMount *ret)
         return 0;
 }
 
+/* statmount(2) of @id through @b, filled into *ret as every statmount entry is. */
+static int mount_stat_into(uint64_t id, StatmountBuffer *b, MwMount *ret)
+{
+        int r;
+
+        r = statmount_one(id, b);
+        if (r < 0)
+                return r;
+
+        return mount_from_statmount(b->sm, ret);
+}
+
 /* Reads the mounts with the @n ids into @t. A mount that went away since listmount() is no
  * error; one we may not look at is counted in *skipped. */
 static int statmount_ids(MwTable *t,
@@ -642,17 +657,13 @@ static int statmount_ids(MwTable *t,
         for (size_t i = 0; i < n; i++) {
                 MwMount m;
 
-                r = statmount_one(ids[i], b);
+                r = mount_stat_into(ids[i], b, &m);
                 if (r == -ENOENT)
                         continue;
                 if (r == -EPERM || r == -EACCES) {
                         (*skipped)++;
                         continue;
                 }
-                if (r < 0)
-                        return r;
-
-                r = mount_from_statmount(b->sm, &m);
                 if (r < 0)
                         return r;
 
@@ -720,6 +731,23 @@ bool mw_statmount_supported(void)
         }
 
         return cached;
+}
+
+int mw_mount_stat(uint64_t unique_id, MwMount *ret)
+{
+        _cleanup_(statmount_buffer_done) StatmountBuffer b = {};
+        int r;
+
+        if (!ret)
+                return -EINVAL;
+        if (!mw_statmount_supported())
+                return -EOPNOTSUPP;
+
+        r = statmount_buffer_grow(&b);
+        if (r < 0)
+                return r;
+
+        return mount_stat_into(unique_id, &b, ret);
 }
 
 int mw_table_read_live(MwBackend backend, MwTable **ret, unsigned *ret_skipped)

@@ -58,6 +58,18 @@ int mw_table_read_live(MwBackend backend, MwTable **ret, unsigned *ret_skipped);
  */
 bool mw_statmount_supported(void);
 
+/**
+ * mw_mount_stat() - statmount(2) of the one mount with @unique_id in the caller's mount
+ * namespace, filled into *@ret exactly as a statmount table entry (id_unique is true). The
+ * caller frees its strings with mw_mount_done(); *@ret is untouched on failure.
+ * Returns 0; -ENOENT when the mount is gone (or in another namespace); -EINVAL for an id that
+ * is no unique mount id; -EOPNOTSUPP where the kernel lacks statmount(2); -ENOMEM.
+ */
+int mw_mount_stat(uint64_t unique_id, MwMount *ret);
+
+/* Frees the strings of a standalone MwMount (from mw_mount_stat()) and zeroes it; NULL is fine. */
+void mw_mount_done(MwMount *m);
+
 MwTable *mw_table_free(MwTable *t);
 static inline void mw_table_freep(MwTable **t)
 {

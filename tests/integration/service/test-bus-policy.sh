@@ -53,7 +53,7 @@ passed "${nobody[@]}" -- "${dest[@]}" org.freedesktop.DBus.Properties Get ss \
     org.mountwarden1.Manager Mode
 passed "${nobody[@]}" -- "${dest[@]}" org.freedesktop.DBus.ObjectManager GetManagedObjects
 passed "${nobody[@]}" -- "${dest[@]}" org.mountwarden1.Manager Rescan
-mw_pass "an unprivileged caller reaches Peer, Introspectable, Properties.Get*, ObjectManager, Manager"
+mw_pass "an unprivileged caller reaches Peer, Introspectable, Get*, ObjectManager, Manager"
 
 denied "${nobody[@]}" -- "${dest[@]}" org.freedesktop.DBus.Properties Set ssv \
     org.mountwarden1.Manager Mode s audit

@@ -58,7 +58,8 @@ mw_start_daemon --no-bus
 ready=$(wait_for 0 'READY=1') || mw_fail "no READY=1"
 awk -F '\t' -v n="$ready" '$1 == n && $2 ~ /^STATUS=./' "$msgs" | grep -q . ||
     mw_fail "READY=1 came without a STATUS= line"
-mw_pass "READY=1 with $(awk -F '\t' -v n="$ready" '$1 == n && $2 ~ /^STATUS=/ { print $2 }' "$msgs")"
+status=$(awk -F '\t' -v n="$ready" '$1 == n && $2 ~ /^STATUS=/ { print $2 }' "$msgs")
+mw_pass "READY=1 with $status"
 
 dog1=$(wait_for "$ready" 'WATCHDOG=1') || mw_fail "no WATCHDOG=1 after READY=1"
 dog2=$(wait_for "$dog1" 'WATCHDOG=1') || mw_fail "only one WATCHDOG=1"

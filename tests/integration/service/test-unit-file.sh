@@ -96,7 +96,8 @@ if [ $# -gt 0 ]; then
     man_check=(--man=yes)
 fi
 
-if ! systemd-analyze verify "${man_check[@]}" "$tmp/mountwarden.service" >"$tmp/verify.log" 2>&1; then
+if ! systemd-analyze verify "${man_check[@]}" "$tmp/mountwarden.service" \
+    >"$tmp/verify.log" 2>&1; then
     fail "systemd-analyze verify failed"
 fi
 if [ -s "$tmp/verify.log" ]; then

@@ -18,6 +18,7 @@
 #include "macro.h"
 #include "manager.h"
 #include "message-ids.h"
+#include "mountevents.h"
 #include "removable.h"
 #include "state.h"
 
@@ -41,6 +42,10 @@ static MountState *mount_state_free(MountState *s)
 
         free(s->rule_origin);
         free(s->target);
+        if (s->own_mount) {
+                mw_mount_done(s->own_mount);
+                free(s->own_mount);
+        }
         free(s);
         return NULL;
 }
@@ -61,6 +66,7 @@ int manager_new(const ManagerOptions *opts, Manager **ret)
 
         m->opts = *opts;
         m->mode_forced = opts->mode_override;
+        m->mount_events_fd = -1;
 
         r = sd_event_default(&m->event);
         if (r < 0)
@@ -92,6 +98,13 @@ Manager *manager_free(Manager *m)
         for (size_t i = 0; i < m->n_overrides; i++)
                 mw_override_done(&m->overrides[i]);
         free(m->overrides);
+
+        for (size_t i = 0; i < m->n_fast; i++)
+                mount_state_free(m->fast[i].state);
+        free(m->fast);
+        sd_event_source_unref(m->mount_events_source);
+        if (m->mount_events_fd >= 0)
+                close(m->mount_events_fd);
 
         sd_event_source_unref(m->override_timer);
         sd_event_source_unref(m->monitor_source);
@@ -201,6 +214,7 @@ static bool relax_rate_limited(Manager *m, MountState *s)
 
 static void arm_retry(Manager *m, uint64_t when);
 static void schedule_scan(Manager *m);
+static int set_target(MountState *s, const MwMount *mnt);
 
 /* A mount under another one at the same target cannot be reached by path: that is not a
  * failure to report, and trying again before the table changes would fail the same way. */
@@ -257,6 +271,8 @@ static void apply(Manager *m, MountState *s)
                        missing, 0, m->opts.force_fallback, &res);
         if (r >= 0 && (res.flags_after & missing) != missing)
                 r = -EIO; /* the kernel took the call but the flags did not stick */
+        if (r < 0 && s->own_mount)
+                return; /* the scan that follows looks at it again, knowing the whole table */
         if (r == -ENOENT)
                 return; /* being unmounted: the next scan will see it gone */
         if (r == -ESTALE && is_covered(m, s)) {
@@ -299,7 +315,10 @@ static void apply(Manager *m, MountState *s)
                                     .fstype = mnt->fstype },
                  "Hardened '%s' (%s): %s, rule %s", s->target, mnt->fstype, plus,
                  mount_state_rule(s));
-        bus_mount_hardened(m, s, missing);
+        if (s->own_mount)
+                s->fast_added |= missing; /* it has no bus object yet */
+        else
+                bus_mount_hardened(m, s, missing);
 }
 
 static void process_mount(Manager *m, MountState *s, bool relaxed_event)
@@ -391,6 +410,41 @@ static bool is_relaxation(const MountState *s, const MwMount *old, const MwMount
         return (old->flags & required & ~new->flags) != 0;
 }
 
+static int compare_fast(const void *a, const void *b)
+{
+        uint64_t x = ((const FastMount *)a)->id, y = ((const FastMount *)b)->id;
+
+        return (x > y) - (x < y);
+}
+
+/* The state of a mount hardened on a fanotify event before this scan, if any: the scan takes it
+ * over, so the original flags and the log line it already has are kept. m->fast is sorted. */
+static MountState *adopt_fast(Manager *m, const MwMount *mnt)
+{
+        FastMount key = { .id = mnt->id }, *f;
+        MountState *s;
+
+        if (m->n_fast == 0 || !mnt->id_unique)
+                return NULL;
+
+        f = bsearch(&key, m->fast, m->n_fast, sizeof(FastMount), compare_fast);
+        if (!f || !f->state)
+                return NULL;
+
+        s = TAKE_PTR(f->state);
+        mw_mount_done(s->own_mount);
+        free(s->own_mount);
+        s->own_mount = NULL;
+        return s;
+}
+
+static void forget_fast(Manager *m)
+{
+        for (size_t i = 0; i < m->n_fast; i++)
+                mount_state_free(m->fast[i].state);
+        m->n_fast = 0;
+}
+
 static int on_change(MwChange change, const MwMount *old, const MwMount *new, void *userdata)
 {
         ScanContext *c = userdata;
@@ -399,7 +453,9 @@ static int on_change(MwChange change, const MwMount *old, const MwMount *new, vo
 
         switch (change) {
         case MW_CHANGE_ADDED:
-                s = calloc(1, sizeof(*s));
+                s = adopt_fast(m, new);
+                if (!s)
+                        s = calloc(1, sizeof(*s));
                 if (!s)
                         return -ENOMEM;
                 s->needs_decision = true;
@@ -480,7 +536,10 @@ int manager_scan(Manager *m, bool all)
         if (!c.states)
                 return log_oom();
 
+        if (m->n_fast > 1)
+                qsort(m->fast, m->n_fast, sizeof(FastMount), compare_fast);
         r = mw_table_diff(m->table, table, on_change, &c);
+        forget_fast(m); /* the rest were unmounted before this scan */
         if (r < 0) {
                 for (size_t i = 0; i < n; i++)
                         mount_state_free(c.states[i]);
@@ -503,9 +562,12 @@ int manager_scan(Manager *m, bool all)
                         continue;
 
                 process_mount(m, s, s->relaxed_event);
-                if (s->is_new)
+                if (s->is_new) {
                         bus_mount_added(m, s);
-                else
+                        if (s->fast_added)
+                                bus_mount_hardened(m, s, s->fast_added);
+                        s->fast_added = 0;
+                } else
                         bus_mount_changed(m, s);
                 s->needs_decision = s->relaxed_event = s->is_new = false;
         }
@@ -616,6 +678,108 @@ static int on_monitor(sd_event_source *source, int fd, uint32_t revents, void *u
         return 0;
 }
 
+/* A mount just attached: decide and harden it at once, without waiting for a scan of the
+ * whole table. Anything unusual (gone already, in the way, not ours to decide yet) is left to
+ * the scan that the mountinfo monitor triggers for the same mount. */
+static int harden_attached(Manager *m, uint64_t id)
+{
+        FastMount *fast;
+        MountState *s;
+
+        if (!m->ready || m->mode == MW_MODE_AUDIT || mw_table_find(m->table, id))
+                return 0;
+
+        s = calloc(1, sizeof(*s));
+        if (!s)
+                return log_oom();
+        s->own_mount = calloc(1, sizeof(MwMount));
+        if (!s->own_mount || mw_mount_stat(id, s->own_mount) < 0 ||
+            set_target(s, s->own_mount) < 0) {
+                mount_state_free(s);
+                return 0;
+        }
+        s->mount = s->own_mount;
+
+        set_decision(m, s);
+        if (s->decision.kind == MW_DECISION_HARDEN)
+                apply(m, s);
+        if (s->added_flags == 0) {
+                mount_state_free(s);
+                return 0;
+        }
+
+        if (m->n_fast == m->n_fast_allocated) {
+                size_t n = m->n_fast_allocated ? 2 * m->n_fast_allocated : 16;
+
+                fast = reallocarray(m->fast, n, sizeof(FastMount));
+                if (!fast) {
+                        mount_state_free(s);
+                        return log_oom();
+                }
+                m->fast = fast;
+                m->n_fast_allocated = n;
+        }
+        m->fast[m->n_fast++] = (FastMount){ .id = id, .state = s };
+        return 0;
+}
+
+static int on_mount_event(MwMountEvent ev, uint64_t id, void *userdata)
+{
+        Manager *m = userdata;
+
+        switch (ev) {
+        case MW_MOUNT_EVENT_ATTACH:
+                return harden_attached(m, id);
+        case MW_MOUNT_EVENT_OVERFLOW:
+                schedule_scan(m);
+                return 0;
+        case MW_MOUNT_EVENT_DETACH:
+        case _MW_MOUNT_EVENT_MAX:
+                break;
+        }
+
+        return 0;
+}
+
+static int on_mount_events(sd_event_source *source, int fd, uint32_t revents, void *userdata)
+{
+        Manager *m = userdata;
+        int r;
+
+        r = mw_mount_events_read(fd, on_mount_event, m);
+        if (r < 0) {
+                log_debug_errno(r, "Failed to read mount events: %m, rescanning");
+                schedule_scan(m);
+        }
+
+        return 0;
+}
+
+/* fanotify names each new mount by its unique id: only with the statmount backend can the
+ * daemon look at that one mount on its own. Without it the mountinfo monitor does it all. */
+static int watch_mount_events(Manager *m)
+{
+        int r;
+
+        if (m->opts.backend != MW_BACKEND_STATMOUNT)
+                return 0;
+
+        r = mw_mount_events_open(&m->mount_events_fd);
+        if (r < 0) {
+                log_info("No fanotify mount events on this kernel (%s), new mounts wait for a "
+                         "scan of the whole table", strerror(-r));
+                return 0;
+        }
+
+        r = sd_event_add_io(m->event, &m->mount_events_source, m->mount_events_fd, EPOLLIN,
+                            on_mount_events, m);
+        if (r < 0)
+                return log_error_errno(r, "Failed to watch mount events: %m");
+
+        /* Before a pending scan: a new mount is hardened first, the scan catches up after. */
+        return sd_event_source_set_priority(m->mount_events_source, SD_EVENT_PRIORITY_IMPORTANT);
+}
+
 int manager_watch(Manager *m)
 {
         int fd, r;
@@ -637,6 +801,10 @@ int manager_watch(Manager *m)
                 return log_error_errno(r, "Failed to watch the mount monitor: %m");
 
         /* Accuracy 1 us: the default of 0 lets sd-event delay the scan by up to 250 ms. */
+        r = watch_mount_events(m);
+        if (r < 0)
+                return r;
+
         r = sd_event_add_time(m->event, &m->scan_source, CLOCK_MONOTONIC, 0, 1, on_scan, m);
         if (r < 0)
                 return log_error_errno(r, "Failed to add the scan timer: %m");

@@ -39,8 +39,19 @@ typedef struct MountState {
         bool relaxed_event; /* the change being processed took required flags away */
         bool is_new;        /* appeared in the scan being processed */
 
+        /* Hardened on a fanotify event before any scan saw it: the mount is a standalone copy
+         * until the next scan adopts the state (and announces fast_added on the bus). */
+        MwMount *own_mount;
+        unsigned fast_added;
+
         uint64_t bus_digest; /* dbus/: digest of the properties last announced on the bus */
 } MountState;
+
+/* A mount hardened on a fanotify event, by id; state is NULL once a scan adopted it. */
+typedef struct FastMount {
+        uint64_t id;
+        MountState *state;
+} FastMount;
 
 typedef struct ManagerOptions {
         const char *config_file;
@@ -76,7 +87,10 @@ struct Manager {
         sd_event_source *monitor_source;
         sd_event_source *scan_source;   /* deferred/timed scan after a wake-up */
         sd_event_source *retry_source;  /* re-decides mounts whose back-off ended */
-        sd_event_source *watchdog_source;
+        int mount_events_fd; /* fanotify mount events (Linux 6.15), or -1 */
+        sd_event_source *mount_events_source;
+        struct FastMount *fast; /* hardened ahead of the next scan, to be adopted by it */
+        size_t n_fast, n_fast_allocated;
         uint64_t last_scan_start_usec;
         uint64_t last_scan_usec;        /* how long the last scan took */
 

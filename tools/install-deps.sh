@@ -12,6 +12,8 @@ packages=(
         systemd dbus-daemon dbus-bin util-linux mount e2fsprogs
         exfatprogs exfat-fuse fuse3
         man-db groff-base
+        # the service sandbox test: traced system calls, capability sets
+        strace libcap2-bin
         python3
 )
 

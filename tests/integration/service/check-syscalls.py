@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
-"""Hold the system calls of a traced daemon run against a unit's SystemCallFilter= allow list.
+"""Hold the system calls of a traced daemon run against a unit's SystemCallFilter=.
 
 Usage: check-syscalls.py FILTER GROUPS TRACE
-  FILTER  the unit's SystemCallFilter= value ("@system-service @mount fanotify_init")
+  FILTER  the unit's SystemCallFilter= value: an allow list ("@system-service @mount") or, with
+          a leading "~", a deny list ("~@debug @module")
   GROUPS  the output of `systemd-analyze syscall-filter`, which defines the @groups
   TRACE   an `strace -f -o` log of the run
 
@@ -41,12 +42,18 @@ def traced_calls(path):
 
 def main(spec, groups_path, trace_path):
     groups = read_groups(groups_path)
-    allowed = expand(spec.split(), groups)
     known = expand(["@known"], groups)
     called = traced_calls(trace_path)
 
-    newer = sorted(c for c in called if c not in known)
-    denied = sorted(c for c in called if c in known and c not in allowed)
+    if spec.startswith("~"):
+        # A deny list lets through what it does not name, calls newer than systemd included.
+        forbidden = expand(spec[1:].split(), groups)
+        newer = []
+        denied = sorted(c for c in called if c in forbidden)
+    else:
+        allowed = expand(spec.split(), groups)
+        newer = sorted(c for c in called if c not in known)
+        denied = sorted(c for c in called if c in known and c not in allowed)
 
     print(f"{len(called)} different system calls traced; unknown to systemd (ENOSYS under "
           f"the filter): {' '.join(newer) or 'none'}")

@@ -81,7 +81,7 @@ mw_expect_lacks /run/user/4243/doc noexec
 mw_pass "without CAP_DAC_READ_SEARCH /run/user/4243/doc stays out of reach, as expected"
 mw_stop_daemon
 
-# Every system call of a run (start, harden, reload, stop) is one SystemCallFilter= allows.
+# Every system call of a run (start, harden, reload, stop) passes SystemCallFilter=.
 filter=$(unit_value SystemCallFilter)
 [ -n "$filter" ] || mw_fail "the unit has no SystemCallFilter="
 cat >"$MW_TMP/traced" <<EOF

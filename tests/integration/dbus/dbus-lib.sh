@@ -96,11 +96,13 @@ mw_as_nobody() {
         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
 }
 
-# Stops the listener, then lib.sh's cleanup runs with the test's exit status.
+# Stops the listener, then lib.sh's cleanup runs with the test's exit status. errexit goes first:
+# the subshell that hands the status on fails when the test did.
 mw_dbus_cleanup() {
         local rc=$?
+        set +e
         if [ -n "$MW_LISTEN_PID" ]; then
-                kill "$MW_LISTEN_PID" 2>/dev/null || true
+                kill "$MW_LISTEN_PID" 2>/dev/null
         fi
         (exit "$rc")
         mw_cleanup

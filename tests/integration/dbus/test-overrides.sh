@@ -25,7 +25,8 @@ mw_expect_flags /tmp nosuid nodev
 mw_expect_eq "/tmp Decision" "$(mw_mount_prop "$(mw_object /tmp)" Decision)" 's "compliant"'
 mw_expect_eq "/tmp AddedFlags" "$(mw_mount_prop "$(mw_object /tmp)" AddedFlags)" \
         'as 2 "nosuid" "nodev"'
-mw_pass "AddOverride /tmp exec: $(mw_flags /tmp)"
+mw_wait_signal "^PropertiesChanged $(mw_object /tmp) $MW_MOUNT_IFACE .*Flags,.*AddedFlags"
+mw_pass "AddOverride /tmp exec: $(mw_flags /tmp), PropertiesChanged for its object"
 
 mw_wait_signal "^OverrideExpired $MW_OBJ /tmp$" 10
 mw_expect_flags /tmp noexec

@@ -58,7 +58,7 @@ static void plan_line_json(Json *j, char *line)
 
 static int print_json(const MwPolicy *p, const MwTable *t)
 {
-        _cleanup_free_ char *text = NULL, *line = NULL;
+        _cleanup_free_ char *text = NULL;
         Json j = { .f = stdout };
         size_t size = 0;
         FILE *f;

@@ -55,6 +55,9 @@ int bus_mount_enumerate(sd_bus *bus,
 const char *bus_mount_decision(const MountState *s);
 /* A digest of everything the Mount interface shows that can change. */
 uint64_t bus_mount_digest(const MountState *s);
+/* FNV-1a: enough to tell whether announced values changed, nothing more. */
+#define BUS_DIGEST_INIT 0xcbf29ce484222325ULL
+uint64_t bus_digest_string(uint64_t h, const char *s);
 /* The top-most mount whose target is @target, raw or in its escaped form; NULL if none. */
 MountState *bus_find_target(Manager *m, const char *target);
 /* Appends @s, escaped when it is not valid UTF-8. */

@@ -19,14 +19,10 @@
 
 static uint64_t strv_digest(char *const *l)
 {
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = BUS_DIGEST_INIT;
 
         for (char *const *i = l; i && *i; i++)
-                for (const char *c = *i; ; c++) {
-                        h = (h ^ (unsigned char)*c) * 0x100000001b3ULL;
-                        if (!*c)
-                                break;
-                }
+                h = bus_digest_string(h, *i);
 
         return h;
 }

@@ -90,7 +90,7 @@ static uint64_t fnv1a(uint64_t h, const void *data, size_t size)
         return h;
 }
 
-static uint64_t fnv1a_string(uint64_t h, const char *s)
+uint64_t bus_digest_string(uint64_t h, const char *s)
 {
         return fnv1a(h, s ?: "", strlen(s ?: "") + 1);
 }
@@ -102,11 +102,10 @@ uint64_t bus_mount_digest(const MountState *s)
                 s->original_flags, s->have_original, s->added_flags, (unsigned)s->last_error,
                 s->relaxed_by_hand,
         };
-        uint64_t h = 0xcbf29ce484222325ULL;
+        uint64_t h = fnv1a(BUS_DIGEST_INIT, values, sizeof(values));
 
-        h = fnv1a(h, values, sizeof(values));
-        h = fnv1a_string(h, s->mount->target);
-        return fnv1a_string(h, mount_state_rule(s));
+        h = bus_digest_string(h, s->mount->target);
+        return bus_digest_string(h, mount_state_rule(s));
 }
 
 MountState *bus_find_target(Manager *m, const char *target)

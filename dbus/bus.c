@@ -62,7 +62,9 @@ static int bus_connect(Manager *m)
         if (r == -ENOTCONN || r == -ECONNRESET)
                 return -ENOTCONN;
         if (r < 0)
-                return log_error_errno(r, "Failed to take the name " BUS_NAME ": %m");
+                return log_warning_errno(r, "Failed to take the name " BUS_NAME " on the system "
+                                         "bus: %m (is the bus policy org.mountwarden1.conf "
+                                         "installed?)");
 
         bus_manager_snapshot(m, &m->bus_context->announced);
         m->bus = TAKE_PTR(bus);
@@ -125,8 +127,11 @@ int bus_setup(Manager *m)
         r = bus_connect(m);
         if (r >= 0)
                 return 0;
-        if (r != -ENOTCONN)
-                return r;
+        if (r != -ENOTCONN) {
+                /* Hardening does not depend on the bus: go on without it. */
+                log_warning("Running without D-Bus: status and overrides are not available");
+                return 0;
+        }
 
         log_notice("The system bus is not there yet, will connect every %llu s",
                    BUS_RETRY_USEC / 1000000ULL);

@@ -28,6 +28,26 @@ if [ "${MW_IN_NAMESPACE:-}" != 1 ]; then
 fi
 
 mount -t tmpfs -o mode=0755 mwtest "$MW_TMP"
+
+# Tests mount a tmpfs over /tmp: a checkout or build directory below /tmp would vanish under it.
+# Inside the namespace, reach them through bind mounts that stay visible.
+# MW_SCRIPT_DIR is the running test's own directory, reachable the same way.
+MW_SCRIPT_DIR=$(dirname "$(realpath "$0")")
+if [[ "$MW_SOURCE/" == /tmp/* ]]; then
+        mkdir "$MW_TMP/source"
+        mount --bind "$MW_SOURCE" "$MW_TMP/source"
+        MW_SCRIPT_DIR="$MW_TMP/source${MW_SCRIPT_DIR#"$MW_SOURCE"}"
+        MW_SOURCE="$MW_TMP/source"
+fi
+if [[ "$MW_BUILD/" == /tmp/* ]]; then
+        mkdir "$MW_TMP/build"
+        mount --bind "$MW_BUILD" "$MW_TMP/build"
+        MW_BUILD="$MW_TMP/build"
+fi
+MW_DAEMON="$MW_BUILD/daemon/mountwardend"
+MW_CTL="$MW_BUILD/ctl/mountwardenctl"
+MW_DEFAULT_CONFIG="$MW_SOURCE/config/mountwarden.conf"
+[[ "$PWD/" != /tmp/* ]] || cd "$MW_TMP"
 MW_LOG="$MW_TMP/daemon.log"
 MW_STATE="$MW_TMP/state"
 MW_PERSIST="$MW_TMP/persist"

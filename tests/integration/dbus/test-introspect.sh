@@ -37,9 +37,9 @@ busctl introspect --xml-interface "$MW_DEST" "$MW_OBJ" | interface_xml "$MW_IFAC
         >"$MW_TMP/manager.xml"
 busctl introspect --xml-interface "$MW_DEST" "$root" | interface_xml "$MW_MOUNT_IFACE" \
         >"$MW_TMP/mount.xml"
-diff -u "$(dirname "$0")/org.mountwarden1.Manager.xml" "$MW_TMP/manager.xml" ||
+diff -u "$MW_SCRIPT_DIR/org.mountwarden1.Manager.xml" "$MW_TMP/manager.xml" ||
         mw_fail "Manager introspection differs from org.mountwarden1.Manager.xml"
-diff -u "$(dirname "$0")/org.mountwarden1.Mount.xml" "$MW_TMP/mount.xml" ||
+diff -u "$MW_SCRIPT_DIR/org.mountwarden1.Mount.xml" "$MW_TMP/mount.xml" ||
         mw_fail "Mount introspection differs from org.mountwarden1.Mount.xml"
 mw_pass "introspection XML matches the checked-in interface files"
 

@@ -101,6 +101,6 @@ wait "$MW_DAEMON_PID" || mw_fail "the traced daemon did not stop cleanly"
 MW_DAEMON_PID=
 
 systemd-analyze syscall-filter >"$MW_TMP/groups.txt" 2>/dev/null
-python3 "$(dirname "$0")/check-syscalls.py" "$filter" "$MW_TMP/groups.txt" "$MW_TMP/strace.log" ||
+python3 "$MW_SCRIPT_DIR/check-syscalls.py" "$filter" "$MW_TMP/groups.txt" "$MW_TMP/strace.log" ||
     mw_fail "the daemon makes system calls the unit forbids"
 mw_pass "SystemCallFilter= allows every system call of a traced run"

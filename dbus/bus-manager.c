@@ -38,7 +38,8 @@ void bus_manager_snapshot(Manager *m, BusManagerSnapshot *ret)
         manager_count(m, &ret->counts);
 }
 
-/* Backend: how the mount table is read and how flags are changed, "statmount+mount_setattr". */
+/* Backend: how the mount table is read, how new mounts are learned of and how flags are
+ * changed: "statmount+fanotify+mount_setattr", "mountinfo+remount", ... */
 static int get_string(sd_bus *bus,
                       const char *path,
                       const char *interface,
@@ -56,8 +57,8 @@ static int get_string(sd_bus *bus,
         if (streq(property, "Mode"))
                 return sd_bus_message_append(reply, "s", mw_mode_to_string(m->mode));
 
-        snprintf(backend, sizeof(backend), "%s+%s", mw_backend_to_string(m->opts.backend),
-                 setattr ? "mount_setattr" : "remount");
+        snprintf(backend, sizeof(backend), "%s%s+%s", mw_backend_to_string(m->opts.backend),
+                 m->mount_events_fd >= 0 ? "+fanotify" : "", setattr ? "mount_setattr" : "remount");
         return sd_bus_message_append(reply, "s", backend);
 }
 

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Quick start on Debian 12: install what is needed, build, show what the shipped default policy
 # would do on this machine, then run the daemon on it in the foreground (Ctrl-C stops it).
-# MW_MODE=audit runs it without changing anything. Run as root.
+# It runs in audit mode unless MW_MODE=enforce is given: on this first look it reports what it
+# would harden and changes nothing. Run as root.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -13,5 +14,11 @@ echo
 echo "== What the default policy decides for each mount here (nothing is changed yet):"
 build/daemon/mountwardend --plan --config config/mountwarden.conf
 echo
-echo "== Running mountwardend (mode ${MW_MODE:-from the policy}); Ctrl-C stops it."
-exec build/daemon/mountwardend --config config/mountwarden.conf ${MW_MODE:+--mode "$MW_MODE"}
+mode=${MW_MODE:-audit}
+echo "== Running mountwardend in $mode mode on the shipped policy; Ctrl-C stops it."
+if [ "$mode" = enforce ]; then
+        echo "   Flags it adds stay after it stops; 'mountwardenctl revert PATH' or a remount undoes them."
+else
+        echo "   Nothing is changed; mounts it would harden are logged. MW_MODE=enforce to harden."
+fi
+exec build/daemon/mountwardend --config config/mountwarden.conf --mode "$mode"

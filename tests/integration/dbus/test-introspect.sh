@@ -48,7 +48,7 @@ version=$("$MW_DAEMON" --version | cut -d' ' -f2)
 mw_expect_eq Version "$(mw_prop Version)" "$version"
 mw_expect_eq Mode "$(mw_prop Mode)" enforce
 mw_expect_eq ConfigFiles "$(mw_prop ConfigFiles)" "1 $MW_DEFAULT_CONFIG"
-[[ "$(mw_prop Backend)" =~ ^(statmount|mountinfo)\+(mount_setattr|remount)$ ]] ||
+[[ "$(mw_prop Backend)" =~ ^(statmount(\+fanotify)?|mountinfo)\+(mount_setattr|remount)$ ]] ||
         mw_fail "Backend is '$(mw_prop Backend)'"
 hardened=$(grep -c "Hardened '" "$MW_LOG")
 mw_expect_eq MountsHardened "$(mw_prop MountsHardened)" "$hardened"

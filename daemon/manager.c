@@ -16,18 +16,15 @@
 #include "flags.h"
 #include "log.h"
 #include "macro.h"
+#include "enforce.h"
 #include "manager.h"
 #include "message-ids.h"
 #include "mountevents.h"
 #include "removable.h"
 #include "state.h"
 
-/* A mount re-hardened this many times within the window is left alone for the back-off. */
-#define RELAX_BURST_MAX 5
-#define RELAX_BURST_WINDOW_USEC (60 * 1000000ULL)
-#define RELAX_BACKOFF_USEC (60 * 1000000ULL)
 
-static uint64_t now_usec(void)
+uint64_t manager_now_usec(void)
 {
         struct timespec ts;
 
@@ -35,7 +32,7 @@ static uint64_t now_usec(void)
         return (uint64_t)ts.tv_sec * 1000000ULL + (uint64_t)ts.tv_nsec / 1000ULL;
 }
 
-static MountState *mount_state_free(MountState *s)
+MountState *mount_state_free(MountState *s)
 {
         if (!s)
                 return NULL;
@@ -163,219 +160,6 @@ MountState *manager_find_state(Manager *m, uint64_t id)
 const char *mount_state_rule(const MountState *s)
 {
         return s->rule_origin ?: "-";
-}
-
-static int removable_cb(const MwMount *mnt, void *userdata)
-{
-        return mw_mount_is_removable(mnt);
-}
-
-static void set_decision(Manager *m, MountState *s)
-{
-        const char *origin = NULL;
-        char buf[4200];
-
-        mw_policy_decide(m->policy, m->overrides, m->n_overrides, s->mount, removable_cb, NULL,
-                         &s->decision);
-
-        if (s->decision.override && (!s->decision.rule || s->decision.kind != MW_DECISION_EXEMPT)) {
-                snprintf(buf, sizeof(buf), "override '%s'", s->decision.override->pattern);
-                origin = buf;
-        } else if (s->decision.rule)
-                origin = s->decision.rule->origin;
-
-        if (!streq_ptr(origin, s->rule_origin)) {
-                free(s->rule_origin);
-                s->rule_origin = origin ? strdup(origin) : NULL;
-        }
-}
-
-/* Whether the mount should wait before being re-hardened once more. */
-static bool relax_rate_limited(Manager *m, MountState *s)
-{
-        uint64_t now = now_usec();
-
-        if (now - s->burst_start_usec > RELAX_BURST_WINDOW_USEC) {
-                s->burst_start_usec = now;
-                s->burst_count = 0;
-        }
-
-        if (++s->burst_count <= RELAX_BURST_MAX)
-                return false;
-
-        s->backoff_until_usec = now + RELAX_BACKOFF_USEC;
-        s->burst_count = 0;
-        s->burst_start_usec = now + RELAX_BACKOFF_USEC;
-        log_full(LOG_WARNING, 0, &(LogMountFields){ .target = s->mount->target },
-                 "Mount '%s' keeps being relaxed again, not hardening it for %llu s",
-                 s->target, (unsigned long long)(RELAX_BACKOFF_USEC / 1000000ULL));
-        return true;
-}
-
-static void arm_retry(Manager *m, uint64_t when);
-static void schedule_scan(Manager *m);
-static int set_target(MountState *s, const MwMount *mnt);
-
-/* A mount under another one at the same target cannot be reached by path: that is not a
- * failure to report, and trying again before the table changes would fail the same way. */
-static bool is_covered(Manager *m, MountState *s)
-{
-        const MwMount *top = mw_table_find_target(m->table, s->mount->target);
-
-        return top && top != s->mount;
-}
-
-static void apply_failed(Manager *m, MountState *s, int r)
-{
-        LogMountFields f = {
-                .message_id = MW_MESSAGE_REMOUNT_FAILED,
-                .target = s->mount->target,
-                .rule = mount_state_rule(s),
-                .fstype = s->mount->fstype,
-        };
-
-        s->last_error = r;
-        m->n_failed_sweep++;
-
-        if (r == -EPERM) {
-                s->locked = true;
-                s->decision.kind = MW_DECISION_LOCKED;
-                log_full(LOG_WARNING, r, &f,
-                         "Flags of '%s' are locked (mount of another user namespace), "
-                         "leaving it alone",
-                         s->target);
-        } else {
-                s->decision.kind = MW_DECISION_FAILED;
-                if (r == -ESTALE)
-                        log_full(LOG_ERR, r, &f,
-                                 "Failed to remount '%s': another mount or a symlink took its "
-                                 "place, will decide again on its next change",
-                                 s->target);
-                else
-                        log_full(LOG_ERR, r, &f, "Failed to remount '%s': %m, will retry on its "
-                                 "next change", s->target);
-        }
-
-        bus_remount_failed(m, s, r);
-}
-
-static void apply(Manager *m, MountState *s)
-{
-        const MwMount *mnt = s->mount;
-        unsigned missing = s->decision.missing;
-        char added[MW_FLAGS_STRLEN], plus[MW_FLAGS_STRLEN];
-        MwApplyResult res;
-        int r;
-
-        r = mw_remount(mnt->target, mnt->id_unique ? mnt->id : mnt->mnt_id, mnt->id_unique,
-                       missing, 0, m->opts.force_fallback, &res);
-        if (r >= 0 && (res.flags_after & missing) != missing)
-                r = -EIO; /* the kernel took the call but the flags did not stick */
-        if (r < 0 && s->own_mount)
-                return; /* the scan that follows looks at it again, knowing the whole table */
-        if (r == -ENOENT)
-                return; /* being unmounted: the next scan will see it gone */
-        if (r == -ESTALE && is_covered(m, s)) {
-                s->covered = true;
-                log_info("Mount '%s' is covered by another mount at the same place, cannot "
-                         "reach it to harden it", s->target);
-                return;
-        }
-        /* Usually the mount is being unmounted and the next scan will not see it any more;
-         * only a mount still there after that is a real mismatch worth reporting. */
-        if (r == -ESTALE && !s->stale_once) {
-                s->stale_once = true;
-                schedule_scan(m);
-                return;
-        }
-        s->stale_once = false;
-        if (r < 0) {
-                apply_failed(m, s, r);
-                return;
-        }
-
-        if (!s->have_original) {
-                s->have_original = true;
-                s->original_flags = mnt->flags;
-        }
-        s->added_flags |= missing;
-        s->last_error = 0;
-        m->state_dirty = true;
-        s->decision.kind = MW_DECISION_COMPLIANT;
-        s->decision.missing = 0;
-        m->remounts_applied++;
-
-        mw_flags_list_to_string(missing, NULL, added, sizeof(added));
-        mw_flags_list_to_string(missing, "+", plus, sizeof(plus));
-        log_full(LOG_NOTICE, 0,
-                 &(LogMountFields){ .message_id = MW_MESSAGE_HARDENED,
-                                    .target = mnt->target,
-                                    .rule = mount_state_rule(s),
-                                    .flags_added = added,
-                                    .fstype = mnt->fstype },
-                 "Hardened '%s' (%s): %s, rule %s", s->target, mnt->fstype, plus,
-                 mount_state_rule(s));
-        if (s->own_mount)
-                s->fast_added |= missing; /* it has no bus object yet */
-        else
-                bus_mount_hardened(m, s, missing);
-}
-
-static void process_mount(Manager *m, MountState *s, bool relaxed_event)
-{
-        set_decision(m, s);
-        if (s->decision.kind != MW_DECISION_HARDEN) {
-                s->reported = false;
-                s->relaxed_by_hand = false;
-                s->last_error = 0;
-                return;
-        }
-
-        if (s->locked) {
-                s->decision.kind = MW_DECISION_LOCKED;
-                return;
-        }
-        if (s->covered && is_covered(m, s))
-                return;
-        s->covered = false;
-
-        if (relaxed_event && m->policy->relaxed == MW_RELAXED_RESPECT && !s->relaxed_by_hand) {
-                s->relaxed_by_hand = true;
-                log_full(LOG_NOTICE, 0,
-                         &(LogMountFields){ .target = s->mount->target,
-                                            .rule = mount_state_rule(s) },
-                         "Mount '%s' was relaxed by hand, leaving it as relaxed=\"respect\" says",
-                         s->target);
-        }
-        if (s->relaxed_by_hand)
-                return;
-
-        if (m->mode == MW_MODE_AUDIT) {
-                char plus[MW_FLAGS_STRLEN];
-
-                if (!s->reported)
-                        log_full(LOG_NOTICE, 0,
-                                 &(LogMountFields){ .target = s->mount->target,
-                                                    .rule = mount_state_rule(s) },
-                                 "Audit: '%s' (%s) lacks %s, rule %s", s->target,
-                                 s->mount->fstype,
-                                 mw_flags_list_to_string(s->decision.missing, "+", plus,
-                                                         sizeof(plus)),
-                                 mount_state_rule(s));
-                s->reported = true;
-                return;
-        }
-
-        if (s->backoff_until_usec > now_usec()) {
-                arm_retry(m, s->backoff_until_usec);
-                return;
-        }
-        if (relaxed_event && relax_rate_limited(m, s)) {
-                arm_retry(m, s->backoff_until_usec);
-                return;
-        }
-
-        apply(m, s);
 }
 
 typedef struct ScanContext {
@@ -520,7 +304,7 @@ int manager_scan(Manager *m, bool all)
 {
         _cleanup_table_ MwTable *table = NULL;
         ScanContext c = { .m = m };
-        uint64_t start = now_usec();
+        uint64_t start = manager_now_usec();
         size_t n;
         int r;
 
@@ -561,7 +345,7 @@ int manager_scan(Manager *m, bool all)
                 if (!all && !s->needs_decision && !s->stale_once)
                         continue;
 
-                process_mount(m, s, s->relaxed_event);
+                mount_process(m, s, s->relaxed_event);
                 if (s->is_new) {
                         bus_mount_added(m, s);
                         if (s->fast_added)
@@ -572,7 +356,7 @@ int manager_scan(Manager *m, bool all)
                 s->needs_decision = s->relaxed_event = s->is_new = false;
         }
 
-        m->last_scan_usec = now_usec() - start;
+        m->last_scan_usec = manager_now_usec() - start;
         state_save(m);
         bus_manager_changed(m);
         return 0;
@@ -583,7 +367,7 @@ int manager_redecide_all(Manager *m)
         size_t n = mw_table_size(m->table);
 
         for (size_t i = 0; i < n; i++) {
-                process_mount(m, m->states[i], false);
+                mount_process(m, m->states[i], false);
                 bus_mount_changed(m, m->states[i]);
         }
 
@@ -595,7 +379,7 @@ int manager_redecide_all(Manager *m)
 static int on_retry(sd_event_source *source, uint64_t usec, void *userdata)
 {
         Manager *m = userdata;
-        uint64_t now = now_usec();
+        uint64_t now = manager_now_usec();
         size_t n = mw_table_size(m->table);
 
         for (size_t i = 0; i < n; i++) {
@@ -605,7 +389,7 @@ static int on_retry(sd_event_source *source, uint64_t usec, void *userdata)
                         continue;
 
                 s->backoff_until_usec = 0;
-                process_mount(m, s, false);
+                mount_process(m, s, false);
                 bus_mount_changed(m, s);
         }
 
@@ -613,7 +397,7 @@ static int on_retry(sd_event_source *source, uint64_t usec, void *userdata)
         return 0;
 }
 
-static void arm_retry(Manager *m, uint64_t when)
+void manager_arm_retry(Manager *m, uint64_t when)
 {
         uint64_t current;
         int enabled = SD_EVENT_OFF;
@@ -647,7 +431,7 @@ static int on_scan(sd_event_source *source, uint64_t usec, void *userdata)
 /* Every wake-up asks for one scan; a scan already asked for covers it. After a scan, the next
  * one waits as long as the last one took: a single mount is seen at once, while a burst of
  * events on a large table costs at most half of a CPU, however long the burst lasts. */
-static void schedule_scan(Manager *m)
+void manager_schedule_scan(Manager *m)
 {
         uint64_t when = m->last_scan_start_usec + 2 * m->last_scan_usec;
         int enabled = SD_EVENT_OFF;
@@ -674,7 +458,7 @@ static int on_monitor(sd_event_source *source, int fd, uint32_t revents, void *u
                 r = mnt_monitor_next_change(m->monitor, NULL, NULL);
         while (r == 0);
 
-        schedule_scan(m);
+        manager_schedule_scan(m);
         return 0;
 }
 
@@ -700,9 +484,9 @@ static int harden_attached(Manager *m, uint64_t id)
         }
         s->mount = s->own_mount;
 
-        set_decision(m, s);
+        mount_decide(m, s);
         if (s->decision.kind == MW_DECISION_HARDEN)
-                apply(m, s);
+                mount_apply(m, s);
         if (s->added_flags == 0) {
                 mount_state_free(s);
                 return 0;
@@ -731,7 +515,7 @@ static int on_mount_event(MwMountEvent ev, uint64_t id, void *userdata)
         case MW_MOUNT_EVENT_ATTACH:
                 return harden_attached(m, id);
         case MW_MOUNT_EVENT_OVERFLOW:
-                schedule_scan(m);
+                manager_schedule_scan(m);
                 return 0;
         case MW_MOUNT_EVENT_DETACH:
         case _MW_MOUNT_EVENT_MAX:
@@ -749,7 +533,7 @@ static int on_mount_events(sd_event_source *source, int fd, uint32_t revents, vo
         r = mw_mount_events_read(fd, on_mount_event, m);
         if (r < 0) {
                 log_debug_errno(r, "Failed to read mount events: %m, rescanning");
-                schedule_scan(m);
+                manager_schedule_scan(m);
         }
 
         return 0;
@@ -846,45 +630,4 @@ void manager_count(Manager *m, ManagerCounts *ret)
         }
 
         *ret = c;
-}
-
-int manager_relax(Manager *m, MountState *s, unsigned clear, const char *why)
-{
-        const MwMount *mnt = s->mount;
-        LogMountFields f = { .target = mnt->target, .rule = mount_state_rule(s),
-                             .fstype = mnt->fstype };
-        char minus[MW_FLAGS_STRLEN];
-        int r;
-
-        clear &= s->added_flags & ~s->original_flags;
-        if (clear == 0)
-                return 0;
-
-        r = mw_remount(mnt->target, mnt->id_unique ? mnt->id : mnt->mnt_id, mnt->id_unique, 0,
-                       clear, m->opts.force_fallback, NULL);
-        if (r < 0)
-                return log_full(LOG_ERR, r, &f, "Failed to relax '%s': %m", mnt->target);
-
-        s->added_flags &= ~clear;
-        m->state_dirty = true;
-        log_full(LOG_NOTICE, 0, &f, "Relaxed '%s': %s, %s", mnt->target,
-                 mw_flags_list_to_string(clear, "-", minus, sizeof(minus)), why);
-        return 0;
-}
-
-int manager_revert(Manager *m, MountState *s)
-{
-        int r;
-
-        if (!s->have_original || s->added_flags == 0)
-                return -ENODATA;
-
-        r = manager_relax(m, s, s->added_flags, "reverted on request");
-        if (r < 0)
-                return r;
-
-        /* The scan this remount causes must not harden it right back. */
-        s->relaxed_by_hand = true;
-        state_save(m);
-        return 0;
 }

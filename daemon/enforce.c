@@ -110,6 +110,11 @@ static void apply_failed(Manager *m, MountState *s, int r)
         bus_remount_failed(m, s, r);
 }
 
+static bool is_path_error(int r)
+{
+        return r == -ESTALE || r == -ENOENT || r == -ELOOP || r == -ENOTDIR;
+}
+
 /* The safe remount of the one mount @s stands for, by the id the kernel gave it. */
 static int remount(Manager *m, MountState *s, unsigned set, unsigned clear, MwApplyResult *ret)
 {
@@ -132,17 +137,16 @@ void mount_apply(Manager *m, MountState *s)
                 r = -EIO; /* the kernel took the call but the flags did not stick */
         if (r < 0 && s->own_mount)
                 return; /* the scan that follows looks at it again, knowing the whole table */
-        if (r == -ENOENT)
-                return; /* being unmounted: the next scan will see it gone */
         if (r == -ESTALE && is_covered(m, s)) {
                 s->covered = true;
                 log_info("Mount '%s' is covered by another mount at the same place, cannot "
                          "reach it to harden it", s->target);
                 return;
         }
-        /* Usually the mount is being unmounted and the next scan will not see it any more;
-         * only a mount still there after that is a real mismatch worth reporting. */
-        if (r == -ESTALE && !s->stale_once) {
+        /* The path no longer leads to the mount: usually it is being unmounted, or a directory
+         * above it was renamed (which wakes nobody) or swapped for a symlink. A fresh scan
+         * finds it gone or at its new place; only a mismatch that outlives it is reported. */
+        if (is_path_error(r) && !s->stale_once) {
                 s->stale_once = true;
                 manager_schedule_scan(m);
                 return;

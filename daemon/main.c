@@ -104,6 +104,16 @@ static const struct option options[] = {
         {},
 };
 
+static int set_action(Args *a, Action action)
+{
+        if (a->action != ACTION_RUN && a->action != action)
+                return log_error_errno(EINVAL, "--once, --plan and --check-config exclude each "
+                                       "other");
+
+        a->action = action;
+        return 0;
+}
+
 static int parse_option(Args *a, int c, const char *arg)
 {
         switch (c) {
@@ -111,17 +121,14 @@ static int parse_option(Args *a, int c, const char *arg)
                 a->opts.config_file = arg;
                 return 0;
         case OPT_CHECK_CONFIG:
-                a->action = ACTION_CHECK_CONFIG;
-                return 0;
+                return set_action(a, ACTION_CHECK_CONFIG);
         case OPT_PLAN:
-                a->action = ACTION_PLAN;
-                return 0;
+                return set_action(a, ACTION_PLAN);
         case OPT_MOUNTINFO:
                 a->mountinfo = arg;
                 return 0;
         case OPT_ONCE:
-                a->action = ACTION_ONCE;
-                return 0;
+                return set_action(a, ACTION_ONCE);
         case OPT_MODE:
                 a->opts.mode_override = mw_mode_from_string(arg);
                 if (a->opts.mode_override < 0)
@@ -459,6 +466,8 @@ int main(int argc, char *argv[])
         log_setup(a.log_target, a.debug);
 
         r = pick_backend(&a);
+        if (r == -EINVAL)
+                return 2;
         if (r < 0)
                 return EXIT_FAILURE;
 

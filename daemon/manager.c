@@ -362,18 +362,11 @@ int manager_scan(Manager *m, bool all)
         return 0;
 }
 
+/* A fresh scan, not the last snapshot: mounts may have come and gone since, and deciding on a
+ * stale entry would report a mount that is simply gone as a failure. */
 int manager_redecide_all(Manager *m)
 {
-        size_t n = mw_table_size(m->table);
-
-        for (size_t i = 0; i < n; i++) {
-                mount_process(m, m->states[i], false);
-                bus_mount_changed(m, m->states[i]);
-        }
-
-        state_save(m);
-        bus_manager_changed(m);
-        return 0;
+        return manager_scan(m, true);
 }
 
 static int on_retry(sd_event_source *source, uint64_t usec, void *userdata)

@@ -18,7 +18,8 @@ static int state_path(Manager *m, char *buf, size_t size)
         return n > 0 && (size_t)n < size ? 0 : -ENAMETOOLONG;
 }
 
-static void restore_line(Manager *m, const char *line)
+/* Returns false for a line that is not in the file's format. */
+static bool restore_line(Manager *m, const char *line)
 {
         _cleanup_free_ char *target = NULL;
         unsigned long long id;
@@ -27,18 +28,19 @@ static void restore_line(Manager *m, const char *line)
         MountState *s;
 
         if (sscanf(line, "%llu %d %x %x %ms", &id, &unique, &original, &added, &target) != 5)
-                return;
+                return false;
 
         s = manager_find_state(m, id);
         if (!s || s->mount->id_unique != !!unique)
-                return;
+                return true;
 
         if (!streq(s->target, target))
-                return; /* the id was reused by another mount */
+                return true; /* the id was reused by another mount */
 
         s->have_original = true;
         s->original_flags = original;
         s->added_flags = added;
+        return true;
 }
 
 void state_restore(Manager *m)
@@ -47,6 +49,7 @@ void state_restore(Manager *m)
         _cleanup_free_ char *line = NULL;
         char path[4096];
         size_t size = 0;
+        unsigned bad = 0;
 
         if (m->state_restored)
                 return;
@@ -63,7 +66,11 @@ void state_restore(Manager *m)
         }
 
         while (getline(&line, &size, f) > 0)
-                restore_line(m, line);
+                if (!restore_line(m, line))
+                        bad++;
+
+        if (bad > 0)
+                log_warning("Ignored %u damaged lines of '%s'", bad, path);
 }
 
 static int write_states(Manager *m, FILE *f)

@@ -6,7 +6,9 @@ MW_IFACE=org.mountwarden1.Manager
 MW_MOUNT_IFACE=org.mountwarden1.Mount
 MW_SIGNALS="$MW_TMP/signals"
 MW_LISTEN_PID=
-MW_SIGNAL_LISTEN=${MW_SIGNAL_LISTEN:-$MW_BUILD/tests/integration/dbus/signal-listen}
+# From MW_BUILD as lib.sh left it (a build dir below /tmp is reached through a bind mount in the
+# namespace), never from the environment, whose path may lie under the test's own /tmp.
+MW_SIGNAL_LISTEN="$MW_BUILD/tests/integration/dbus/signal-listen"
 
 # mw_dbus_start [DAEMON OPTIONS...]: the usual stage: a tmpfs at /tmp, /run/user and
 # /run/user/4242, mounted before the daemon starts so its first sweep hardens them; a private bus

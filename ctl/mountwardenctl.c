@@ -3,6 +3,7 @@
  * Exit codes: 0 success, 1 the command failed, 2 bad command line, 3 the daemon cannot be
  * reached, 4 access denied. */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -335,13 +336,10 @@ static int run_verb(const Verb *v, char **args, int n)
         return v->run(bus, args, n);
 }
 
-int main(int argc, char *argv[])
+static int run(int argc, char *argv[])
 {
         const Verb *v;
         int c, r;
-
-        arg.ask_password = isatty(STDIN_FILENO);
-        (void)sd_bus_error_add_map(mw_bus_error_map);
 
         while ((c = getopt_long(argc, argv, "c:h", options, NULL)) >= 0) {
                 r = parse_option(c, optarg);
@@ -357,4 +355,43 @@ int main(int argc, char *argv[])
                 return usage_error("Unknown command '%s'", argv[optind]);
 
         return run_verb(v, argv + optind + 1, argc - optind - 1);
+}
+
+/* With stdout closed, the next open (a config file, a socket) would become descriptor 1 and
+ * receive the output. A read-only /dev/null holds the place: writes to it fail with EBADF, as
+ * they would on the closed descriptor. */
+static void hold_stdout(void)
+{
+        int fd;
+
+        if (fcntl(STDOUT_FILENO, F_GETFD) >= 0 || errno != EBADF)
+                return;
+
+        fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+        if (fd >= 0 && fd != STDOUT_FILENO) {
+                (void)dup2(fd, STDOUT_FILENO);
+                close(fd);
+        }
+}
+
+/* Output that did not reach its reader is a failure: a script must not take a truncated list
+ * for the whole one. Returns @r, or EXIT_FAILURE when writing failed and @r was success. */
+static int check_stdout(int r)
+{
+        errno = 0;
+        if (fflush(stdout) == 0 && !ferror(stdout))
+                return r;
+
+        fprintf(stderr, "mountwardenctl: Failed to write to standard output: %s\n",
+                strerror(errno ?: EIO));
+        return r == EXIT_SUCCESS ? EXIT_FAILURE : r;
+}
+
+int main(int argc, char *argv[])
+{
+        hold_stdout();
+        arg.ask_password = isatty(STDIN_FILENO);
+        (void)sd_bus_error_add_map(mw_bus_error_map);
+
+        return check_stdout(run(argc, argv));
 }

@@ -113,8 +113,33 @@ expect_exit 4 mw_as_nobody "$MW_CTL" --no-ask-password override add /tmp exec
 expect_exit 4 mw_as_nobody "$MW_CTL" --no-ask-password revert /tmp
 expect_exit 0 mw_as_nobody "$MW_CTL" status
 expect_exit 0 mw_as_nobody "$MW_CTL" list
+mw_pass "exit codes 1, 2, 4 and 0 as nobody"
+
+# Output that cannot be written is a failure, said on stderr: a full disk, a closed stdout.
+# expect_write_error COMMAND...: COMMAND (its stdout already redirected) exits 1 and says why.
+expect_write_error() {
+        local rc=0
+        "$@" 2>"$MW_TMP/err" || rc=$?
+        [ "$rc" = 1 ] || mw_fail "'$*' with stdout unwritable exited $rc, expected 1"
+        grep -q '^mountwardenctl: Failed to write to standard output: ' "$MW_TMP/err" ||
+                mw_fail "'$*' with stdout unwritable: '$(cat "$MW_TMP/err")'"
+}
+expect_write_error ctl list >/dev/full
+expect_write_error ctl --json list >/dev/full
+expect_write_error ctl status >/dev/full
+expect_write_error ctl show /tmp >/dev/full
+expect_write_error ctl override list >/dev/full
+expect_write_error ctl plan -c "$MW_DEFAULT_CONFIG" >/dev/full
+expect_write_error ctl --help >/dev/full
+expect_write_error ctl status >&-
+expect_write_error ctl --json list >&-
+# Commands that print nothing do not care where stdout goes.
+ctl rescan >/dev/full || mw_fail "rescan with stdout at /dev/full failed"
+ctl rescan >&- || mw_fail "rescan with stdout closed failed"
+mw_pass "list, --json list, status, show, override list, plan, --help: write errors exit 1"
+
 mw_stop_daemon
 expect_exit 3 ctl status
 expect_exit 0 ctl plan -c "$MW_DEFAULT_CONFIG"
 DBUS_SYSTEM_BUS_ADDRESS="unix:path=$MW_TMP/no-such-socket" expect_exit 3 ctl list
-mw_pass "exit codes 0, 1, 2, 3, 4"
+mw_pass "exit codes 0 and 3 without the daemon"

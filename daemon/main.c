@@ -354,7 +354,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
         sd_notify(false, "RELOADING=1\nSTATUS=Reloading the policy");
         if (manager_load_config(m, true) >= 0)
                 manager_redecide_all(m);
-        sd_notify(false, "READY=1\nSTATUS=Watching mounts");
+        manager_notify_status(m, true);
         return 0;
 }
 
@@ -386,8 +386,7 @@ static void announce_ready(Manager *m)
         log_info("Ready: %u mounts, %u hardened, %u exempt, %u failed, mode %s, backend %s",
                  c.total, c.hardened, c.exempt, c.failed, mw_mode_to_string(m->mode),
                  mw_backend_to_string(m->opts.backend));
-        sd_notifyf(false, "READY=1\nSTATUS=Watching %u mounts: %u hardened, %u failed", c.total,
-                   c.hardened, c.failed);
+        manager_notify_status(m, true);
 }
 
 static int run_daemon(Args *a)

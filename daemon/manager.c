@@ -357,6 +357,8 @@ int manager_scan(Manager *m, bool all)
         }
 
         m->last_scan_usec = manager_now_usec() - start;
+        if (m->ready)
+                manager_notify_status(m, false);
         state_save(m);
         bus_manager_changed(m);
         return 0;
@@ -587,6 +589,22 @@ int manager_watch(Manager *m)
                 return log_error_errno(r, "Failed to add the scan timer: %m");
 
         return sd_event_source_set_enabled(m->scan_source, SD_EVENT_OFF);
+}
+
+void manager_notify_status(Manager *m, bool ready)
+{
+        ManagerCounts c;
+        char status[sizeof(m->status)];
+
+        manager_count(m, &c);
+        snprintf(status, sizeof(status), "%s %u mounts: %u hardened, %u failed",
+                 m->mode == MW_MODE_AUDIT ? "Auditing" : "Watching", c.total, c.hardened,
+                 c.failed);
+        if (!ready && streq(status, m->status))
+                return;
+
+        memcpy(m->status, status, sizeof(status));
+        sd_notifyf(false, "%sSTATUS=%s", ready ? "READY=1\n" : "", status);
 }
 
 void manager_count(Manager *m, ManagerCounts *ret)

@@ -100,6 +100,7 @@ struct Manager {
         bool ready;
         bool state_restored;
         bool state_dirty; /* original flags changed since the state file was written */
+        char status[128]; /* the last STATUS= sent to the service manager */
 };
 
 int manager_new(const ManagerOptions *opts, Manager **ret);
@@ -126,6 +127,9 @@ typedef struct ManagerCounts {
         unsigned total, compliant, hardened, exempt, ignored, failed, pending;
 } ManagerCounts;
 void manager_count(Manager *m, ManagerCounts *ret);
+
+/* Sends STATUS= (and, with @ready, READY=1) to the service manager when the summary changed. */
+void manager_notify_status(Manager *m, bool ready);
 
 /* Finds the state of the mount with @id, or NULL. */
 MountState *manager_find_state(Manager *m, uint64_t id);

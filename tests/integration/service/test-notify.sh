@@ -65,6 +65,16 @@ dog1=$(wait_for "$ready" 'WATCHDOG=1') || mw_fail "no WATCHDOG=1 after READY=1"
 dog2=$(wait_for "$dog1" 'WATCHDOG=1') || mw_fail "only one WATCHDOG=1"
 mw_pass "WATCHDOG=1 keeps coming (datagrams $dog1 and $dog2)"
 
+# STATUS= follows what the daemon does: a mount it hardens shows in the next one.
+mw_tmpfs /run/user
+mw_tmpfs /run/user/4242
+mw_expect_flags /run/user/4242 nosuid nodev noexec
+changed=$(wait_for "$ready" 'STATUS=Watching [0-9]+ mounts: [0-9]+ hardened, [0-9]+ failed') ||
+    mw_fail "no STATUS= after hardening a mount"
+[ "$(sed -n "${changed}p" "$msgs" | cut -f2)" != "$status" ] ||
+    mw_fail "STATUS= did not change after hardening a mount"
+mw_pass "STATUS= updated: $(sed -n "${changed}p" "$msgs" | cut -f2)"
+
 kill -HUP "$MW_DAEMON_PID"
 reloading=$(wait_for "$dog2" 'RELOADING=1') || mw_fail "no RELOADING=1 after SIGHUP"
 again=$(wait_for "$reloading" 'READY=1') || mw_fail "no READY=1 after RELOADING=1"

@@ -31,8 +31,11 @@ int bus_failure(const sd_bus_error *error, int r, const char *what);
 /* Prints the problem and a hint; returns EXIT_USAGE. */
 int usage_error(const char *format, ...) __attribute__((format(printf, 1, 2)));
 
-/* A path as the daemon knows it: no trailing slash, escaped when it is not UTF-8. NULL when
- * out of memory. */
+/* A path or pattern in the form the daemon reads: as it is when valid UTF-8 (so the form the
+ * daemon shows, with "\134" for a backslash, is understood), else escaped as the daemon would.
+ * NULL when out of memory. */
+char *ctl_bus_string(const char *s);
+/* ctl_bus_string() of @path without its trailing slashes. */
 char *ctl_bus_target(const char *path);
 
 /* query.c: the commands that only read. Each returns an exit code. */

@@ -178,6 +178,7 @@ static int override_add(sd_bus *bus, char **args, int n)
         _cleanup_(sd_bus_error_free) sd_bus_error error = SD_BUS_ERROR_NULL;
         _cleanup_(sd_bus_message_unrefp) sd_bus_message *msg = NULL, *reply = NULL;
         _cleanup_strv_free_ char **flags = NULL;
+        _cleanup_free_ char *pattern = NULL;
         int r;
 
         if (n < 2)
@@ -187,12 +188,16 @@ static int override_add(sd_bus *bus, char **args, int n)
         if (r != EXIT_SUCCESS)
                 return r;
 
+        pattern = ctl_bus_string(args[0]);
+        if (!pattern)
+                return EXIT_FAILURE;
+
         r = sd_bus_message_new_method_call(bus, &msg, CTL_BUS_NAME, CTL_BUS_PATH,
                                            CTL_MANAGER_INTERFACE, "AddOverride");
         if (r >= 0)
                 r = sd_bus_message_set_allow_interactive_authorization(msg, arg.ask_password);
         if (r >= 0)
-                r = sd_bus_message_append(msg, "s", args[0]);
+                r = sd_bus_message_append(msg, "s", pattern);
         if (r >= 0)
                 r = sd_bus_message_append_strv(msg, flags);
         if (r >= 0)
@@ -207,15 +212,26 @@ static int override_add(sd_bus *bus, char **args, int n)
         return EXIT_SUCCESS;
 }
 
+static int override_remove(sd_bus *bus, char **args, int n)
+{
+        _cleanup_free_ char *pattern = NULL;
+
+        if (n != 1)
+                return usage_error("override remove needs one PATTERN");
+
+        pattern = ctl_bus_string(args[0]);
+        if (!pattern)
+                return EXIT_FAILURE;
+
+        return call_simple(bus, "remove the override", "RemoveOverride", "s", pattern);
+}
+
 static int verb_override(sd_bus *bus, char **args, int n)
 {
         if (streq(args[0], "add"))
                 return override_add(bus, args + 1, n - 1);
-        if (streq(args[0], "remove")) {
-                if (n != 2)
-                        return usage_error("override remove needs one PATTERN");
-                return call_simple(bus, "remove the override", "RemoveOverride", "s", args[1]);
-        }
+        if (streq(args[0], "remove"))
+                return override_remove(bus, args + 1, n - 1);
         if (streq(args[0], "list")) {
                 if (n != 1)
                         return usage_error("override list takes no arguments");

@@ -12,6 +12,11 @@
 #include "output.h"
 #include "props.h"
 
+char *ctl_bus_string(const char *s)
+{
+        return mw_utf8_valid(s) ? strdup(s) : mw_escape_path(s);
+}
+
 char *ctl_bus_target(const char *path)
 {
         _cleanup_free_ char *copy = strdup(path);
@@ -24,10 +29,7 @@ char *ctl_bus_target(const char *path)
         while (len > 1 && copy[len - 1] == '/')
                 copy[--len] = '\0';
 
-        if (mw_utf8_valid(copy))
-                return TAKE_PTR(copy);
-
-        return mw_escape_path(copy);
+        return ctl_bus_string(copy);
 }
 
 static int get_all(sd_bus *bus, const char *path, const char *interface, Props *ret)

@@ -181,9 +181,9 @@ static int method_get_mount(sd_bus_message *msg, void *userdata, sd_bus_error *e
         if (r < 0)
                 return r;
 
-        s = bus_find_target(userdata, target);
-        if (!s)
-                return bus_error_set(error, -ENODEV, target);
+        r = bus_find_target(userdata, target, &s);
+        if (r < 0)
+                return bus_error_set(error, r, target);
 
         return sd_bus_reply_method_return(msg, "o", bus_mount_path(s, path, sizeof(path)));
 }
@@ -288,6 +288,7 @@ static int parse_flag_words(char **words, unsigned *ret_require, unsigned *ret_a
 static int do_add_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
 {
         _cleanup_strv_free_ char **words = NULL;
+        _cleanup_free_ char *raw = NULL;
         const char *pattern, *problem;
         unsigned require, allow;
         uint64_t duration;
@@ -301,7 +302,11 @@ static int do_add_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
         if (r < 0)
                 return r;
 
-        problem = mw_pattern_problem(pattern);
+        raw = bus_unescape_path(pattern);
+        if (!raw)
+                return -ENOMEM;
+
+        problem = mw_pattern_problem(raw);
         if (problem)
                 return bus_error_setf(error, -EINVAL, "Invalid pattern '%s': %s", pattern, problem);
 
@@ -314,7 +319,7 @@ static int do_add_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
                                       "than 10 years (use 0 for no expiry)",
                                       (unsigned long long)duration);
 
-        r = overrides_add(m, pattern, require, allow, duration, persistent);
+        r = overrides_add(m, raw, require, allow, duration, persistent);
         if (r < 0)
                 return bus_error_set(error, r, pattern);
 
@@ -328,6 +333,7 @@ static int method_add_override(sd_bus_message *msg, void *userdata, sd_bus_error
 
 static int do_remove_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
 {
+        _cleanup_free_ char *raw = NULL;
         const char *pattern;
         int r;
 
@@ -335,7 +341,11 @@ static int do_remove_override(sd_bus_message *msg, Manager *m, sd_bus_error *err
         if (r < 0)
                 return r;
 
-        r = overrides_remove(m, pattern);
+        raw = bus_unescape_path(pattern);
+        if (!raw)
+                return -ENOMEM;
+
+        r = overrides_remove(m, raw);
         if (r < 0)
                 return bus_error_set(error, r, pattern);
 
@@ -394,9 +404,9 @@ static int do_revert(sd_bus_message *msg, Manager *m, sd_bus_error *error)
         if (r < 0)
                 return r;
 
-        s = bus_find_target(m, target);
-        if (!s)
-                return bus_error_set(error, -ENODEV, target);
+        r = bus_find_target(m, target, &s);
+        if (r < 0)
+                return bus_error_set(error, r, target);
 
         r = manager_revert(m, s);
         if (r < 0)
@@ -412,6 +422,11 @@ static int method_revert(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         return bus_authorize(userdata, msg, do_revert, error);
 }
 
+/* Paths and patterns on this interface are in bus form (see bus-internal.h): as they are when
+ * valid UTF-8 without a backslash, else escaped as in mountinfo, so one string names one mount.
+ * GetMount, Revert, AddOverride and RemoveOverride read "\ooo" as that byte: a real backslash
+ * in a path is written \134; in a pattern, where a backslash escapes the next character as in
+ * fnmatch(3), a real one is \134\134. */
 #define CHANGES SD_BUS_VTABLE_PROPERTY_EMITS_CHANGE
 #define CONST SD_BUS_VTABLE_PROPERTY_CONST
 /* Authorization is ours (root or polkit), not sd-bus's CAP_SYS_ADMIN check. */

@@ -108,34 +108,66 @@ uint64_t bus_mount_digest(const MountState *s)
         return bus_digest_string(h, mount_state_rule(s));
 }
 
-MountState *bus_find_target(Manager *m, const char *target)
+/* The byte that "\ooo" at @p stands for, or -1 when @p does not start such an escape: three
+ * octal digits worth 001 to 377, as mw_escape_path() writes them. */
+static int escaped_byte(const char *p)
 {
-        const MwMount *mnt = mw_table_find_target(m->table, target);
-        MountState *found = NULL;
-        size_t n;
+        int value = 0;
 
-        if (mnt)
-                return manager_find_state(m, mnt->id);
+        if (p[0] != '\\')
+                return -1;
 
-        /* Not a raw path: maybe the escaped form the bus showed for a path that is not UTF-8. The
-         * last one in kernel order is the top-most, as for raw paths. */
-        n = mw_table_size(m->table);
-        for (size_t i = 0; i < n; i++) {
-                _cleanup_free_ char *escaped = mw_escape_path(m->states[i]->mount->target);
-
-                if (escaped && streq(escaped, target))
-                        found = m->states[i];
+        for (size_t i = 1; i <= 3; i++) {
+                if (p[i] < '0' || p[i] > '7')
+                        return -1;
+                value = value * 8 + (p[i] - '0');
         }
 
-        return found;
+        return value >= 1 && value <= 0377 ? value : -1;
+}
+
+char *bus_unescape_path(const char *s)
+{
+        char *buf = malloc(strlen(s) + 1), *out = buf;
+
+        if (!buf)
+                return NULL;
+
+        while (*s) {
+                int byte = escaped_byte(s);
+
+                if (byte < 0) {
+                        *out++ = *s++;
+                        continue;
+                }
+                *out++ = (char)byte;
+                s += 4;
+        }
+        *out = '\0';
+
+        return buf;
+}
+
+int bus_find_target(Manager *m, const char *target, MountState **ret)
+{
+        _cleanup_free_ char *raw = bus_unescape_path(target);
+        const MwMount *mnt;
+
+        if (!raw)
+                return -ENOMEM;
+
+        mnt = mw_table_find_target(m->table, raw);
+        *ret = mnt ? manager_find_state(m, mnt->id) : NULL;
+        return *ret ? 0 : -ENODEV;
 }
 
 int bus_append_path(sd_bus_message *msg, const char *s)
 {
         _cleanup_free_ char *escaped = NULL;
 
-        if (mw_utf8_valid(s ?: ""))
-                return sd_bus_message_append(msg, "s", s ?: "");
+        s = s ?: "";
+        if (mw_utf8_valid(s) && !strchr(s, '\\'))
+                return sd_bus_message_append(msg, "s", s);
 
         escaped = mw_escape_path(s);
         if (!escaped)

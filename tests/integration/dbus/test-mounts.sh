@@ -86,3 +86,66 @@ mw_expect_eq "escaped Target" "$(mw_mount_prop "$obj" Target)" "s \"/run/user/ca
 busctl call "$MW_DEST" "$MW_OBJ" org.freedesktop.DBus.ObjectManager GetManagedObjects >/dev/null
 mw_daemon_alive
 mw_pass "non-UTF-8 path listed as '$escaped'; ListMounts, GetMount, GetManagedObjects answer"
+
+# A backslash makes a path escaped on the bus too, so that one bus form never names two mounts:
+# the path with byte 0xff shows as bad\377x, the path with a real backslash as bad\134377x. Both
+# forms lead back to their own mount in GetMount, Revert and override patterns (where, below the
+# escaping, a backslash still escapes the next character as in fnmatch(3)).
+byte=$(printf '/run/user/bad\377x')
+literal='/run/user/bad\377x'
+byte_form='/run/user/bad\377x'
+literal_form='/run/user/bad\134377x'
+mkdir -p "$byte" "$literal"
+mount -t tmpfs tmpfs "$byte"
+mount -t tmpfs tmpfs "$literal"
+mw_expect_flags "$byte" nosuid nodev noexec
+mw_expect_flags "$literal" nosuid nodev noexec
+[[ "$(list_entry "$byte_form")" == *"|$byte_form|tmpfs|compliant|"* ]] ||
+        mw_fail "no ListMounts entry '$byte_form'"
+[[ "$(list_entry "$literal_form")" == *"|$literal_form|tmpfs|compliant|"* ]] ||
+        mw_fail "no ListMounts entry '$literal_form'"
+byte_obj=$(mw_object "$byte_form")
+literal_obj=$(mw_object "$literal_form")
+mw_expect_eq "Target of GetMount '$byte_form'" "$(mw_mount_prop "$byte_obj" Target)" \
+        's "/run/user/bad\\377x"'
+mw_expect_eq "Target of GetMount '$literal_form'" "$(mw_mount_prop "$literal_obj" Target)" \
+        's "/run/user/bad\\134377x"'
+mw_pass "'$byte_form' and '$literal_form' are two entries, each GetMount finds its own"
+
+ctl_target() {
+        "$MW_CTL" show "$1" | sed -n 's/^ *Target: //p'
+}
+mw_expect_eq "mountwardenctl show with the raw bytes" "$(ctl_target "$byte")" "$byte_form"
+mw_expect_eq "mountwardenctl show '$byte_form'" "$(ctl_target "$byte_form")" "$byte_form"
+mw_expect_eq "mountwardenctl show '$literal_form'" "$(ctl_target "$literal_form")" \
+        "$literal_form"
+mw_pass "mountwardenctl show takes raw bytes or the bus form"
+
+mw_call AddOverride sastb "$byte_form" 1 exec 0 false
+mw_expect_lacks "$byte" noexec
+mw_expect_flags "$literal" noexec
+mw_expect_eq ListOverrides "$(mw_call ListOverrides)" \
+        'a(sastb) 1 "/run/user/bad\\377x" 1 "exec" 0 false'
+mw_call RemoveOverride s "$byte_form"
+mw_expect_flags "$byte" noexec
+mw_call AddOverride sastb '/run/user/bad\134\134377x' 1 exec 0 false
+mw_expect_lacks "$literal" noexec
+mw_expect_flags "$byte" noexec
+mw_expect_eq ListOverrides "$(mw_call ListOverrides)" \
+        'a(sastb) 1 "/run/user/bad\\134\\134377x" 1 "exec" 0 false'
+mw_call RemoveOverride s '/run/user/bad\134\134377x'
+mw_expect_flags "$literal" noexec
+"$MW_CTL" override add "$byte" exec
+mw_expect_lacks "$byte" noexec
+"$MW_CTL" override list | grep -Fq "$byte_form " || mw_fail "override list: $("$MW_CTL" override list)"
+"$MW_CTL" override remove "$byte"
+mw_expect_flags "$byte" noexec
+mw_pass "override patterns in bus form, or raw to mountwardenctl, reach the one mount they name"
+
+mw_call Revert s "$byte_form"
+mw_expect_lacks "$byte" nosuid nodev noexec
+mw_expect_flags "$literal" nosuid nodev noexec
+mw_call Revert s "$literal_form"
+mw_expect_lacks "$literal" nosuid nodev noexec
+mw_daemon_alive
+mw_pass "Revert '$byte_form' and Revert '$literal_form' each revert their own mount"

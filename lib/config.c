@@ -1,12 +1,16 @@
 /* Loading the policy from libconfig files: the main file, then its drop-ins in name order.
  *
- * libconfig parses; this file checks every setting against what a policy may say and turns it
- * into MwRule entries, stopping at the first problem with its file, line and a message that
- * names the offending key or value. */
+ * Files are read here, whole, and handed to libconfig as strings: libconfig opens no file
+ * itself, because its scanner ends the whole process when reading fails. libconfig parses; this
+ * file checks every setting against what a policy may say and turns it into MwRule entries,
+ * stopping at the first problem with its file, line and a message that names the offending key
+ * or value. */
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <libconfig.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,9 +22,10 @@
 
 typedef struct Loader {
         MwPolicy *policy;
-        size_t n_allocated;   /* room in policy->rules */
-        const char *file;     /* the file being read */
-        MwConfigError *error; /* may be NULL */
+        size_t n_allocated;     /* room in policy->rules */
+        const char *file;       /* the file being read */
+        const char *dropin_dir; /* what an @include should be instead */
+        MwConfigError *error;   /* may be NULL */
 } Loader;
 
 static void config_donep(config_t **c)
@@ -55,6 +60,11 @@ static int fail_at(Loader *l, const char *file, unsigned line, int r, const char
         va_end(ap);
 
         return r;
+}
+
+static int fail_errno(Loader *l, const char *file, int r)
+{
+        return fail_at(l, file, 0, r, "%s", strerror(-r));
 }
 
 /* Fails with -EINVAL at the place of setting @s. */
@@ -176,6 +186,11 @@ static int get_string(Loader *l, const config_setting_t *s, char **ret)
 
 static int parse_source(Loader *l, const config_setting_t *s, MwRule *r)
 {
+        const char *value = config_setting_get_string(s);
+
+        if (value && value[0] == '\0')
+                return fail(l, s, "'source' must not be empty");
+
         return get_string(l, s, &r->source);
 }
 
@@ -410,38 +425,174 @@ static int remember_file(MwPolicy *p, const char *path)
         return files[n] ? 0 : -ENOMEM;
 }
 
-static int load_file(Loader *l, const char *path)
+/* Opens @path without blocking, as opening a FIFO for reading would wait for a writer, and only
+ * if it is a regular file of acceptable size. */
+static int open_regular(Loader *l, const char *path, int *ret_fd, size_t *ret_size)
 {
-        _cleanup_fclose_ FILE *f = NULL;
-        _cleanup_(config_donep) config_t *c = NULL;
-        config_t cfg;
+        _cleanup_close_ int fd = -1;
         struct stat st;
-        const config_setting_t *root;
-        int k, n;
 
-        l->file = path;
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return fail_errno(l, path, -errno);
+        if (fstat(fd, &st) < 0)
+                return fail_errno(l, path, -errno);
 
-        f = fopen(path, "re");
-        if (!f)
-                return fail_at(l, path, 0, -errno, "%s", strerror(errno));
-
-        /* libconfig's scanner exits the whole process when reading fails, as it does on a
-         * directory; only hand it regular files. */
-        if (fstat(fileno(f), &st) < 0)
-                return fail_at(l, path, 0, -errno, "%s", strerror(errno));
         if (!S_ISREG(st.st_mode))
                 return fail_at(l, path, 0, -EINVAL, "not a regular file");
+        if (st.st_size > MW_CONFIG_SIZE_MAX)
+                return fail_at(l,
+                               path,
+                               0,
+                               -EFBIG,
+                               "file too large (%jd bytes, limit %d MiB)",
+                               (intmax_t)st.st_size,
+                               MW_CONFIG_SIZE_MAX / (1024 * 1024));
+
+        *ret_fd = TAKE_FD(fd);
+        *ret_size = (size_t)st.st_size;
+        return 0;
+}
+
+/* Reads @size bytes, fewer if the file shrank since fstat(), into a NUL-terminated buffer. */
+static int read_all(int fd, size_t size, char **ret, size_t *ret_len)
+{
+        _cleanup_free_ char *buf = malloc(size + 1);
+        size_t len = 0;
+
+        if (!buf)
+                return -ENOMEM;
+
+        while (len < size) {
+                ssize_t n = read(fd, buf + len, size - len);
+
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+
+                len += (size_t)n;
+        }
+
+        buf[len] = '\0';
+        *ret = TAKE_PTR(buf);
+        *ret_len = len;
+        return 0;
+}
+
+static unsigned line_of(const char *text, const char *p)
+{
+        unsigned line = 1;
+
+        for (const char *c = text; c < p; c++)
+                line += *c == '\n';
+
+        return line;
+}
+
+/* The whole text of @path, which must not hold a NUL byte: libconfig would stop reading there
+ * without a word. */
+static int read_text(Loader *l, const char *path, char **ret)
+{
+        _cleanup_close_ int fd = -1;
+        _cleanup_free_ char *text = NULL;
+        const char *nul;
+        size_t size = 0, len = 0;
+        int k;
+
+        k = open_regular(l, path, &fd, &size);
+        if (k < 0)
+                return k;
+
+        k = read_all(fd, size, &text, &len);
+        if (k < 0)
+                return fail_errno(l, path, k);
+
+        nul = memchr(text, '\0', len);
+        if (nul)
+                return fail_at(l, path, line_of(text, nul), -EINVAL, "contains a NUL byte");
+
+        *ret = TAKE_PTR(text);
+        return 0;
+}
+
+typedef enum ScanState {
+        SCAN_CODE,
+        SCAN_STRING,
+        SCAN_COMMENT,
+} ScanState;
+
+static bool startswith(const char *s, const char *prefix)
+{
+        return strncmp(s, prefix, strlen(prefix)) == 0;
+}
+
+/* Follows one line the way libconfig's scanner moves between code, strings and block comments,
+ * the latter two of which may go on over several lines. Returns the line's end. */
+static const char *scan_line(const char *p, ScanState *state)
+{
+        for (; *p != '\0' && *p != '\n'; p++)
+                switch (*state) {
+                case SCAN_CODE:
+                        if (*p == '#' || startswith(p, "//"))
+                                return p + strcspn(p, "\n");
+                        if (*p == '"')
+                                *state = SCAN_STRING;
+                        else if (startswith(p, "/*")) {
+                                *state = SCAN_COMMENT;
+                                p++;
+                        }
+                        break;
+                case SCAN_STRING:
+                        if (*p == '\\' && p[1] != '\0' && p[1] != '\n')
+                                p++;
+                        else if (*p == '"')
+                                *state = SCAN_CODE;
+                        break;
+                case SCAN_COMMENT:
+                        if (startswith(p, "*/")) {
+                                *state = SCAN_CODE;
+                                p++;
+                        }
+                        break;
+                }
+
+        return p;
+}
+
+/* The line of the first @include directive in @text, or 0. libconfig takes a line for one when
+ * its first non-blank text, outside strings and comments, is "@include", and then opens the file
+ * named, whatever it is. */
+static unsigned include_line(const char *text)
+{
+        ScanState state = SCAN_CODE;
+        unsigned line = 1;
+
+        for (const char *p = text;; p++, line++) {
+                if (state == SCAN_CODE && startswith(p + strspn(p, " \t"), "@include"))
+                        return line;
+
+                p = scan_line(p, &state);
+                if (*p == '\0')
+                        return 0;
+        }
+}
+
+static int parse_text(Loader *l, const char *path, const char *text)
+{
+        _cleanup_(config_donep) config_t *c = NULL;
+        config_t cfg;
+        const config_setting_t *root;
+        int k, n;
 
         config_init(&cfg);
         c = &cfg;
 
-        if (!config_read(c, f))
-                return fail_at(l,
-                               config_error_file(c) ?: path,
-                               config_error_line(c),
-                               config_error_type(c) == CONFIG_ERR_FILE_IO ? -EIO : -EINVAL,
-                               "%s",
-                               config_error_text(c));
+        /* A string has no file name for libconfig: errors and settings are placed in @path. */
+        if (!config_read_string(c, text))
+                return fail_at(l, path, config_error_line(c), -EINVAL, "%s", config_error_text(c));
 
         root = config_root_setting(c);
         n = config_setting_length(root);
@@ -450,6 +601,34 @@ static int load_file(Loader *l, const char *path)
                 if (k < 0)
                         return k;
         }
+
+        return 0;
+}
+
+static int load_file(Loader *l, const char *path)
+{
+        _cleanup_free_ char *text = NULL;
+        unsigned line;
+        int k;
+
+        l->file = path;
+
+        k = read_text(l, path, &text);
+        if (k < 0)
+                return k;
+
+        line = include_line(text);
+        if (line > 0)
+                return fail_at(l,
+                               path,
+                               line,
+                               -EINVAL,
+                               "@include is not supported, use drop-ins in '%s'",
+                               l->dropin_dir);
+
+        k = parse_text(l, path, text);
+        if (k < 0)
+                return k;
 
         return remember_file(l->policy, path);
 }
@@ -485,7 +664,7 @@ static int load_dropins(Loader *l, const char *dir)
 
         n = scandir(dir, &list, is_dropin, dropin_compare);
         if (n < 0)
-                return errno == ENOENT ? 0 : fail_at(l, dir, 0, -errno, "%s", strerror(errno));
+                return errno == ENOENT ? 0 : fail_errno(l, dir, -errno);
 
         for (int i = 0; i < n && k >= 0; i++) {
                 _cleanup_free_ char *path = NULL;
@@ -524,12 +703,13 @@ int mw_config_load(const char *main_file,
 
         if (!dropin_dir && asprintf(&default_dir, "%s.d", main_file) < 0)
                 return -ENOMEM;
+        l.dropin_dir = dropin_dir ?: default_dir;
 
         k = load_file(&l, main_file);
         if (k < 0)
                 return k;
 
-        k = load_dropins(&l, dropin_dir ?: default_dir);
+        k = load_dropins(&l, l.dropin_dir);
         if (k < 0)
                 return k;
 

@@ -1,10 +1,12 @@
 /* The mount table snapshot: read through libmount or listmount(2)/statmount(2), indexed by mount
  * id in an open-addressing hash, and compared with an earlier snapshot in linear time. */
 #include <errno.h>
+#include <fcntl.h>
 #include <libmount.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
@@ -436,19 +438,43 @@ static int skip_to_mountinfo(FILE *f, ParseErrors *e)
         }
 }
 
+/* Opens @path without blocking on a FIFO and only if it is a regular file: a FIFO or a device
+ * such as /dev/zero would hang the reader or never end. procfs shows mountinfo as regular. */
+static int open_regular(const char *path)
+{
+        _cleanup_close_ int fd = -1;
+        struct stat st;
+
+        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        if (fstat(fd, &st) < 0)
+                return -errno;
+        if (!S_ISREG(st.st_mode))
+                return -EINVAL;
+
+        return TAKE_FD(fd);
+}
+
 static int parse_file(struct libmnt_table *tb, const char *path, ParseErrors *e)
 {
+        _cleanup_close_ int fd = -1;
         _cleanup_fclose_ FILE *f = NULL;
         int r;
+
+        fd = open_regular(path);
+        if (fd < 0)
+                return fd;
 
         /* The kernel's own files start right; libmount reads them in one go, which it cannot do
          * for a stream we have already read from. */
         if (strncmp(path, "/proc/", 6) == 0)
                 return mnt_table_parse_file(tb, path);
 
-        f = fopen(path, "re");
+        f = fdopen(fd, "r");
         if (!f)
                 return -errno;
+        TAKE_FD(fd);
 
         r = skip_to_mountinfo(f, e);
         if (r < 0)

@@ -1,8 +1,11 @@
 /* Unit tests for lib/config.c: rules read from libconfig files, drop-ins, located errors. */
+#include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/stat.h>
 
 #include <cmocka.h>
 #include <stdio.h>
@@ -55,6 +58,9 @@ static const BadConfig bad_configs[] = {
         { "empty-target-list.conf", 2, "'target' is an empty list" },
         { "empty-fstype.conf", 2, "bad fstype '': must not be empty" },
         { "source-not-string.conf", 2, "'source' must be a string" },
+        { "empty-source.conf", 2, "'source' must not be empty" },
+        { "include.conf", 3, "@include is not supported, use drop-ins in '" },
+        { "include-after-string.conf", 3, "@include is not supported" },
 };
 
 /* A value no load may store: on error *ret must stay as it was. */
@@ -191,6 +197,126 @@ static void test_dropins(void **state)
         assert_null(p->files[4]);
 }
 
+static void test_include(void **state)
+{
+        const char *main_file = CONFIG_DIR "/include-dropin/main.conf";
+        const char *dropin = CONFIG_DIR "/include-dropin/main.conf.d/10-include.conf";
+        const char *message = "@include is not supported, use drop-ins in '" CONFIG_DIR
+                              "/include-dropin/main.conf.d'";
+
+        assert_load_fails(main_file, NULL, -EINVAL, dropin, 2, message);
+}
+
+static void test_include_in_comments(void **state)
+{
+        _cleanup_policy_ MwPolicy *p = NULL;
+        _cleanup_config_error_ MwConfigError e = {};
+        int r;
+
+        r = mw_config_load(CONFIG_DIR "/include-in-comments.conf", NO_DROPINS, &p, &e);
+        if (r < 0)
+                print_error("%s:%u: %s\n", e.file, e.line, e.message);
+        assert_int_equal(r, 0);
+
+        assert_int_equal(p->mode, MW_MODE_AUDIT);
+        assert_int_equal(p->n_rules, 1);
+        assert_rule_at(&p->rules[0], CONFIG_DIR "/include-in-comments.conf", 7);
+        assert_string_equal(p->rules[0].reason,
+                            "a string over two lines,\n@include \"/\" on the second");
+}
+
+static int scratch_setup(void **state)
+{
+        char *dir = strdup("/tmp/mw-test-config-XXXXXX");
+
+        if (!dir || !mkdtemp(dir))
+                return -1;
+
+        *state = dir;
+        return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+        return remove(path);
+}
+
+static int scratch_teardown(void **state)
+{
+        char *dir = *state;
+        int r = nftw(dir, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
+
+        free(dir);
+        return r;
+}
+
+/* Writes @len bytes of @data to @name in the scratch directory and returns its path. */
+static char *scratch_file(void **state, const char *name, const void *data, size_t len)
+{
+        _cleanup_close_ int fd = -1;
+        char *path = NULL;
+
+        assert_true(asprintf(&path, "%s/%s", (const char *)*state, name) > 0);
+        fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+        assert_true(fd >= 0);
+        assert_int_equal(write(fd, data, len), (ssize_t)len);
+        return path;
+}
+
+static char *scratch_path(void **state, const char *name)
+{
+        char *path = NULL;
+
+        assert_true(asprintf(&path, "%s/%s", (const char *)*state, name) > 0);
+        return path;
+}
+
+static void test_not_regular(void **state)
+{
+        static const char text[] = "mode = \"audit\";\n";
+        _cleanup_free_ char *main_file = scratch_file(state, "main.conf", text, strlen(text));
+        _cleanup_free_ char *dropins = scratch_path(state, "main.conf.d");
+        _cleanup_free_ char *fifo = scratch_path(state, "main.conf.d/10-fifo.conf");
+
+        assert_int_equal(mkdir(dropins, 0755), 0);
+        assert_int_equal(mkfifo(fifo, 0644), 0);
+
+        /* Opening a FIFO for reading waits for a writer; fail rather than hang the suite. */
+        alarm(20);
+        assert_load_fails(main_file, NULL, -EINVAL, fifo, 0, "not a regular file");
+        assert_load_fails(fifo, NO_DROPINS, -EINVAL, fifo, 0, "not a regular file");
+        alarm(0);
+
+        assert_load_fails("/dev/null", NO_DROPINS, -EINVAL, "/dev/null", 0, "not a regular file");
+}
+
+static void test_size_limit(void **state)
+{
+        _cleanup_free_ char *blank = malloc(MW_CONFIG_SIZE_MAX + 1);
+        _cleanup_free_ char *at_limit = NULL, *too_large = NULL;
+        _cleanup_policy_ MwPolicy *p = NULL;
+
+        assert_non_null(blank);
+        memset(blank, '\n', MW_CONFIG_SIZE_MAX + 1);
+        at_limit = scratch_file(state, "at-limit.conf", blank, MW_CONFIG_SIZE_MAX);
+        too_large = scratch_file(state, "too-large.conf", blank, MW_CONFIG_SIZE_MAX + 1);
+
+        assert_int_equal(mw_config_load(at_limit, NO_DROPINS, &p, NULL), 0);
+        assert_int_equal(p->n_rules, 0);
+
+        assert_load_fails(too_large, NO_DROPINS, -EFBIG, too_large, 0,
+                          "file too large (1048577 bytes, limit 1 MiB)");
+}
+
+/* libconfig reads a C string: whatever follows a NUL byte would silently not be read. */
+static void test_nul_byte(void **state)
+{
+        static const char text[] = "mode = \"audit\";\n\n  \0rules = 1;\n";
+        _cleanup_free_ char *path = scratch_file(state, "nul.conf", text, sizeof(text) - 1);
+
+        assert_load_fails(path, NO_DROPINS, -EINVAL, path, 3, "NUL byte");
+}
+
 static void test_dropin_dir_given(void **state)
 {
         _cleanup_policy_ MwPolicy *p = NULL;
@@ -251,6 +377,11 @@ int main(void)
                 cmocka_unit_test(test_errors),
                 cmocka_unit_test(test_unreadable),
                 cmocka_unit_test(test_dropin_error),
+                cmocka_unit_test(test_include),
+                cmocka_unit_test(test_include_in_comments),
+                cmocka_unit_test_setup_teardown(test_not_regular, scratch_setup, scratch_teardown),
+                cmocka_unit_test_setup_teardown(test_size_limit, scratch_setup, scratch_teardown),
+                cmocka_unit_test_setup_teardown(test_nul_byte, scratch_setup, scratch_teardown),
                 cmocka_unit_test(test_rule_contents),
                 cmocka_unit_test(test_dropins),
                 cmocka_unit_test(test_dropin_dir_given),

@@ -221,6 +221,37 @@ static void test_read_errors(void **state)
         assert_null(mw_table_find_target(t, "/"));
 }
 
+/* A FIFO would block the reader and /dev/zero would never end: only regular files are read. */
+static void test_read_not_regular(void **state)
+{
+        char dir[] = "/tmp/mw-not-regular-XXXXXX";
+        _cleanup_free_ char *fifo = NULL, *proc_pipe = NULL;
+        _cleanup_close_ int pipe_in = -1, pipe_out = -1;
+        MwTable *t = NULL;
+        int fds[2];
+
+        assert_non_null(mkdtemp(dir));
+        assert_true(asprintf(&fifo, "%s/mountinfo", dir) > 0);
+        assert_int_equal(mkfifo(fifo, 0600), 0);
+
+        /* Paths below /proc/ take another way through the reader. */
+        assert_int_equal(pipe2(fds, O_CLOEXEC), 0);
+        pipe_in = fds[0];
+        pipe_out = fds[1];
+        assert_true(asprintf(&proc_pipe, "/proc/self/fd/%d", pipe_in) > 0);
+
+        alarm(20);
+        assert_int_equal(mw_table_read_file(fifo, &t, NULL, NULL), -EINVAL);
+        assert_int_equal(mw_table_read_file(dir, &t, NULL, NULL), -EINVAL);
+        assert_int_equal(mw_table_read_file("/dev/zero", &t, NULL, NULL), -EINVAL);
+        assert_int_equal(mw_table_read_file(proc_pipe, &t, NULL, NULL), -EINVAL);
+        alarm(0);
+        assert_null(t);
+
+        unlink(fifo);
+        rmdir(dir);
+}
+
 static MwTable *read_text(const char *text, unsigned *ret_skipped, unsigned *ret_bad_line)
 {
         char path[] = "/tmp/mw-text-XXXXXX";
@@ -947,6 +978,7 @@ int main(void)
                 cmocka_unit_test(test_containers),
                 cmocka_unit_test(test_malformed),
                 cmocka_unit_test(test_read_errors),
+                cmocka_unit_test(test_read_not_regular),
                 cmocka_unit_test(test_broken_first_lines),
                 cmocka_unit_test(test_broken_line_numbers),
                 cmocka_unit_test(test_many_ids),

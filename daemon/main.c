@@ -295,6 +295,18 @@ static int check_namespace(bool allow)
                                "--allow-namespace if this is intended");
 }
 
+/* "file:line: message", or "file: message" when no line applies (an unreadable file). */
+static void print_config_error(const MwConfigError *err, const char *fallback, int r)
+{
+        const char *file = err->file ?: fallback;
+        const char *message = err->message ?: strerror(-r);
+
+        if (err->line > 0)
+                fprintf(stderr, "%s:%u: %s\n", file, err->line, message);
+        else
+                fprintf(stderr, "%s: %s\n", file, message);
+}
+
 static int run_check_config(Args *a)
 {
         _cleanup_(mw_config_error_done) MwConfigError err = {};
@@ -303,8 +315,7 @@ static int run_check_config(Args *a)
 
         r = mw_config_load(a->opts.config_file, a->opts.dropin_dir, &p, &err);
         if (r < 0) {
-                fprintf(stderr, "%s:%u: %s\n", err.file ?: a->opts.config_file, err.line,
-                        err.message ?: strerror(-r));
+                print_config_error(&err, a->opts.config_file, r);
                 return EXIT_FAILURE;
         }
 
@@ -325,8 +336,7 @@ static int run_plan(Args *a)
 
         r = mw_config_load(a->opts.config_file, a->opts.dropin_dir, &p, &err);
         if (r < 0) {
-                fprintf(stderr, "%s:%u: %s\n", err.file ?: a->opts.config_file, err.line,
-                        err.message ?: strerror(-r));
+                print_config_error(&err, a->opts.config_file, r);
                 return EXIT_FAILURE;
         }
 

@@ -40,7 +40,8 @@ const char *mw_backend_to_string(MwBackend b);
  * mw_table_read_file() - read a mountinfo-format file through libmount. Lines libmount cannot
  * parse are skipped; their line numbers are counted in *ret_skipped (may be NULL) and the first
  * one is stored in *ret_first_bad_line (may be NULL; 0 when none).
- * Returns 0, -ENOENT and friends when the file cannot be read, -ENOMEM.
+ * Returns 0, -ENOENT and friends when the file cannot be read, -EINVAL when @path is not a
+ * regular file (a FIFO or /dev/zero would block or never end), -ENOMEM.
  */
 int mw_table_read_file(const char *path,
                        MwTable **ret,

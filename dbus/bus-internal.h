@@ -30,6 +30,11 @@ struct BusContext {
         sd_event_source *retry_source; /* connects again while the bus is not there */
         BusAuthQuery *auth_queries;    /* polkit questions still open */
         BusManagerSnapshot announced;
+
+        sd_event_source *rescan_source;  /* the next paced Rescan scan */
+        sd_bus_message **rescan_waiting; /* Rescan calls that scan will answer */
+        size_t n_rescan_waiting;
+        uint64_t last_rescan_usec;       /* CLOCK_MONOTONIC start of the last Rescan scan */
 };
 
 extern const sd_bus_vtable bus_manager_vtable[];
@@ -75,6 +80,19 @@ int bus_find_target(Manager *m, const char *target, MountState **ret);
 int bus_append_words(sd_bus_message *msg, const char *list);
 /* Appends "as": the names of the enforceable flags in @flags. */
 int bus_append_flags(sd_bus_message *msg, unsigned flags);
+
+/* bus-rescan.c */
+/**
+ * bus_rescan() - answer Rescan @msg after a full scan that begins after it: at once when the last
+ * Rescan's scan began at least a second ago (and ten times its length), else at the next such
+ * time, one scan for every call waiting. Returns 1 when answered or waiting, or a negative errno
+ * with @error set (LimitsExceeded when too many calls wait already).
+ */
+int bus_rescan(sd_bus_message *msg, Manager *m, sd_bus_error *error);
+/* Drops the waiting Rescan calls unanswered (their connection is gone) and stops the timer. */
+void bus_rescan_cancel(struct BusContext *c);
+/* bus_rescan_cancel(), and frees what Rescan pacing holds. */
+void bus_rescan_done(struct BusContext *c);
 
 /* bus-auth.c */
 typedef int (*BusAuthorizedFunc)(sd_bus_message *msg, Manager *m, sd_bus_error *error);

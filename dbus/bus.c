@@ -112,6 +112,7 @@ static int on_disconnected(sd_bus_message *msg, void *userdata, sd_bus_error *er
 
         log_warning("Lost the connection to the system bus, will connect again every %llu s",
                     BUS_RETRY_USEC / 1000000ULL);
+        bus_rescan_cancel(m->bus_context);
         arm_retry(m);
         return 0;
 }
@@ -143,6 +144,7 @@ void bus_done(Manager *m)
 {
         if (m->bus_context) {
                 bus_auth_cancel_all(m->bus_context);
+                bus_rescan_done(m->bus_context);
                 sd_event_source_unref(m->bus_context->retry_source);
                 free(m->bus_context);
                 m->bus_context = NULL;

@@ -137,7 +137,8 @@ mw_call RemoveOverride s '/run/user/bad\134\134377x'
 mw_expect_flags "$literal" noexec
 "$MW_CTL" override add "$byte" exec
 mw_expect_lacks "$byte" noexec
-"$MW_CTL" override list | grep -Fq "$byte_form " || mw_fail "override list: $("$MW_CTL" override list)"
+"$MW_CTL" override list | grep -Fq "$byte_form " ||
+        mw_fail "override list: $("$MW_CTL" override list)"
 "$MW_CTL" override remove "$byte"
 mw_expect_flags "$byte" noexec
 mw_pass "override patterns in bus form, or raw to mountwardenctl, reach the one mount they name"

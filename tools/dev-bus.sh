@@ -1,11 +1,12 @@
 #!/bin/bash
 # Starts a private system bus that carries mountwarden's bus policy, for trying mountwardenctl
-# and busctl without installing anything. Prints the variable to export; stop the bus with
-# `kill $MW_DEV_BUS_PID`. Run as root:  eval "$(sudo tools/dev-bus.sh)"
+# and busctl without installing anything (the integration tests use it too). Prints the
+# variables to export; stop the bus with `kill $MW_DEV_BUS_PID`.
+# Run as root:  eval "$(sudo tools/dev-bus.sh [DIR])"   (DIR: where the socket goes)
 set -euo pipefail
 
 source_dir=$(realpath "$(dirname "$0")/..")
-dir=$(mktemp -d /run/mountwarden-dev-bus.XXXXXX)
+dir=${1:-$(mktemp -d /run/mountwarden-dev-bus.XXXXXX)}
 cat >"$dir/bus.conf" <<XML
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">

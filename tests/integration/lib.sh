@@ -187,37 +187,8 @@ mw_stop_daemon() {
 # mw_start_bus: a private system bus with the shipped bus policy; exports
 # DBUS_SYSTEM_BUS_ADDRESS for the daemon and the clients.
 mw_start_bus() {
-        local conf="$MW_TMP/bus.conf" sock="$MW_TMP/system_bus_socket"
-        cat >"$conf" <<XML
-<!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
- "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
-<busconfig>
-  <type>system</type>
-  <listen>unix:path=$sock</listen>
-  <auth>EXTERNAL</auth>
-  <policy context="default">
-    <allow user="*"/>
-    <deny own="*"/>
-    <deny send_type="method_call"/>
-    <allow send_type="signal"/>
-    <allow send_requested_reply="true" send_type="method_return"/>
-    <allow send_requested_reply="true" send_type="error"/>
-    <allow receive_type="method_call"/>
-    <allow receive_type="method_return"/>
-    <allow receive_type="error"/>
-    <allow receive_type="signal"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Introspectable"/>
-    <allow send_destination="org.freedesktop.DBus" send_interface="org.freedesktop.DBus.Peer"/>
-    <allow send_destination="org.freedesktop.DBus"
-           send_interface="org.freedesktop.DBus.Properties"/>
-  </policy>
-  <include>$MW_SOURCE/dbus/org.mountwarden1.conf</include>
-</busconfig>
-XML
-        MW_BUS_PID=$(dbus-daemon --config-file="$conf" --fork --print-pid)
-        export DBUS_SYSTEM_BUS_ADDRESS="unix:path=$sock"
+        eval "$("$MW_SOURCE/tools/dev-bus.sh" "$MW_TMP")"
+        MW_BUS_PID=$MW_DEV_BUS_PID
 }
 
 # mw_umount TARGET: unmount, retrying for a moment on EBUSY. The daemon holds a descriptor on

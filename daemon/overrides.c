@@ -366,30 +366,6 @@ int overrides_remove(Manager *m, const char *pattern)
         return 0;
 }
 
-static int octal_digit(char c)
-{
-        return c >= '0' && c <= '7' ? c - '0' : -1;
-}
-
-/* Undoes mw_escape_path() in place: "\ooo" becomes the byte; anything else stays. */
-static void unescape_in_place(char *s)
-{
-        char *w = s;
-
-        for (const char *p = s; *p; p++) {
-                int a, b, c;
-
-                if (p[0] == '\\' && (a = octal_digit(p[1])) >= 0 && (b = octal_digit(p[2])) >= 0 &&
-                    (c = octal_digit(p[3])) >= 0 && a * 64 + b * 8 + c != 0 && a < 4) {
-                        *w++ = (char)(a * 64 + b * 8 + c);
-                        p += 3;
-                        continue;
-                }
-                *w++ = *p;
-        }
-        *w = '\0';
-}
-
 static int parse_flag_list(char *list, unsigned *ret_require, unsigned *ret_allow)
 {
         char *saveptr = NULL;
@@ -422,7 +398,7 @@ static int parse_line(char *line, MwOverride *ret, const char **ret_problem)
                 return -EINVAL;
         }
 
-        unescape_in_place(pattern);
+        mw_unescape_path_in_place(pattern);
         if (validate(pattern, require, allow, 0) < 0) {
                 *ret_problem = mw_pattern_problem(pattern) ?: "contradicting flags";
                 return -EINVAL;

@@ -66,13 +66,10 @@ uint64_t bus_digest_string(uint64_t h, const char *s);
 /*
  * A path on the bus is the raw path when that is valid UTF-8 without a backslash, and its
  * mw_escape_path() form otherwise (a backslash itself as \134), so that one bus form names one
- * path. Paths coming in (targets, override patterns) are read back with bus_unescape_path().
+ * path. Paths coming in (targets, override patterns) are read back with mw_unescape_path().
  */
 /* Appends @s in its bus form. */
 int bus_append_path(sd_bus_message *msg, const char *s);
-/* The raw path of bus form @s: each "\ooo" (001 to 377) becomes its byte, any other backslash
- * stays (in a pattern it escapes the next character for fnmatch(3)). NULL when out of memory. */
-char *bus_unescape_path(const char *s);
 /* Sets @ret to the top-most mount at the path of bus form @target. Returns 0, -ENODEV when there
  * is none, or -ENOMEM. */
 int bus_find_target(Manager *m, const char *target, MountState **ret);

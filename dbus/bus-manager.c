@@ -9,6 +9,7 @@
 #include "apply.h"
 #include "bus-error.h"
 #include "bus-internal.h"
+#include "escape.h"
 #include "bus.h"
 #include "config.h"
 #include "flags.h"
@@ -298,7 +299,7 @@ static int do_add_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
         if (r < 0)
                 return r;
 
-        raw = bus_unescape_path(pattern);
+        raw = mw_unescape_path(pattern);
         if (!raw)
                 return -ENOMEM;
 
@@ -337,7 +338,7 @@ static int do_remove_override(sd_bus_message *msg, Manager *m, sd_bus_error *err
         if (r < 0)
                 return r;
 
-        raw = bus_unescape_path(pattern);
+        raw = mw_unescape_path(pattern);
         if (!raw)
                 return -ENOMEM;
 

@@ -108,49 +108,9 @@ uint64_t bus_mount_digest(const MountState *s)
         return bus_digest_string(h, mount_state_rule(s));
 }
 
-/* The byte that "\ooo" at @p stands for, or -1 when @p does not start such an escape: three
- * octal digits worth 001 to 377, as mw_escape_path() writes them. */
-static int escaped_byte(const char *p)
-{
-        int value = 0;
-
-        if (p[0] != '\\')
-                return -1;
-
-        for (size_t i = 1; i <= 3; i++) {
-                if (p[i] < '0' || p[i] > '7')
-                        return -1;
-                value = value * 8 + (p[i] - '0');
-        }
-
-        return value >= 1 && value <= 0377 ? value : -1;
-}
-
-char *bus_unescape_path(const char *s)
-{
-        char *buf = malloc(strlen(s) + 1), *out = buf;
-
-        if (!buf)
-                return NULL;
-
-        while (*s) {
-                int byte = escaped_byte(s);
-
-                if (byte < 0) {
-                        *out++ = *s++;
-                        continue;
-                }
-                *out++ = (char)byte;
-                s += 4;
-        }
-        *out = '\0';
-
-        return buf;
-}
-
 int bus_find_target(Manager *m, const char *target, MountState **ret)
 {
-        _cleanup_free_ char *raw = bus_unescape_path(target);
+        _cleanup_free_ char *raw = mw_unescape_path(target);
         const MwMount *mnt;
 
         if (!raw)

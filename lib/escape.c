@@ -97,3 +97,47 @@ char *mw_escape_path(const char *path)
 
         return buf;
 }
+
+/* The byte that "\ooo" at @p stands for, or -1 when @p does not start such an escape: three
+ * octal digits worth 001 to 377, as mw_escape_path() writes them. */
+static int escaped_byte(const char *p)
+{
+        int value = 0;
+
+        if (p[0] != '\\')
+                return -1;
+
+        for (size_t i = 1; i <= 3; i++) {
+                if (p[i] < '0' || p[i] > '7')
+                        return -1;
+                value = value * 8 + (p[i] - '0');
+        }
+
+        return value >= 1 && value <= 0377 ? value : -1;
+}
+
+void mw_unescape_path_in_place(char *s)
+{
+        char *out = s;
+
+        while (*s) {
+                int byte = escaped_byte(s);
+
+                if (byte < 0) {
+                        *out++ = *s++;
+                        continue;
+                }
+                *out++ = (char)byte;
+                s += 4;
+        }
+        *out = '\0';
+}
+
+char *mw_unescape_path(const char *s)
+{
+        char *copy = strdup(s);
+
+        if (copy)
+                mw_unescape_path_in_place(copy);
+        return copy;
+}

@@ -125,6 +125,42 @@ static void test_null_path(void **state)
         assert_true(mw_utf8_valid(e));
 }
 
+/* Every byte 1..255 between other text survives escaping and unescaping unchanged. */
+static void test_unescape_round_trip(void **state)
+{
+        char path[3 * 255 + 1], *escaped, *back;
+        size_t n = 0;
+
+        for (int c = 1; c < 256; c++) {
+                path[n++] = 'x';
+                path[n++] = (char)c;
+                path[n++] = '/';
+        }
+        path[n] = '\0';
+
+        escaped = mw_escape_path(path);
+        assert_non_null(escaped);
+        back = mw_unescape_path(escaped);
+        assert_non_null(back);
+        assert_string_equal(back, path);
+        free(escaped);
+        free(back);
+}
+
+static void test_unescape_leaves_other_backslashes(void **state)
+{
+        char *s;
+
+        /* Not three octal digits, or worth 0 or more than 0377: kept as they are. */
+        s = mw_unescape_path("/a\\09b/\\000/\\400/\\12/end\\");
+        assert_string_equal(s, "/a\\09b/\\000/\\400/\\12/end\\");
+        free(s);
+
+        s = mw_unescape_path("/media/MY\\040STICK/\\134\\377");
+        assert_string_equal(s, "/media/MY STICK/\\\377");
+        free(s);
+}
+
 int main(void)
 {
         const struct CMUnitTest tests[] = {
@@ -137,6 +173,8 @@ int main(void)
                 cmocka_unit_test(test_every_byte),
                 cmocka_unit_test(test_long_path),
                 cmocka_unit_test(test_null_path),
+                cmocka_unit_test(test_unescape_round_trip),
+                cmocka_unit_test(test_unescape_leaves_other_backslashes),
         };
 
         return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,4 +1,5 @@
-/* Boot switches on the kernel command line, so a broken policy can be escaped from the boot menu. */
+/* Boot switches on the kernel command line, so that a broken policy can be escaped from the
+ * boot menu. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -1,8 +1,9 @@
 /* How long a new mount stays unhardened: the time from calling mount(2) to the moment the
- * mount carries noexec (the daemon may finish before mount(2) has returned to its caller), with the real daemon on the default policy, in a private namespace; on
- * a small table, then with 10,000 more mounts as on a host full of containers. Also the
- * daemon's resident memory in both. The baseline beside it is the mount(2) call itself, on the
- * same machine in the same run. */
+ * mount carries noexec (the daemon may finish before mount(2) has returned to its caller). The
+ * real daemon runs on the default policy in a private namespace: on a small table, then with
+ * 10,000 more mounts as on a host full of containers, with each backend. Also the daemon's
+ * resident memory. The baseline beside it is the mount(2) call itself, on the same machine in
+ * the same run. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>

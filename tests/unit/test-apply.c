@@ -1,5 +1,6 @@
 /* Tests of the safe remount: the right mount gains flags, through mount_setattr(2) and the
- * MS_REMOUNT|MS_BIND fallback; a wrong expected id, a symlink or a stacked mount changes nothing. */
+ * MS_REMOUNT|MS_BIND fallback; a wrong expected id, a symlink or a stacked mount changes
+ * nothing. */
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
@@ -93,7 +94,8 @@ static void test_adds_flags(void **state)
         assert_true(res.flags_after & MW_ATTR_NOEXEC);
 
         m = find(&after, "plain");
-        assert_int_equal(m->flags & (MW_ATTR_NOEXEC | MW_ATTR_NODEV), MW_ATTR_NOEXEC | MW_ATTR_NODEV);
+        assert_int_equal(m->flags & (MW_ATTR_NOEXEC | MW_ATTR_NODEV),
+                         MW_ATTR_NOEXEC | MW_ATTR_NODEV);
         assert_false(m->flags & MW_ATTR_NOSUID);
 }
 
@@ -108,7 +110,8 @@ static void test_fallback_keeps_ro_and_atime(void **state)
         assert_non_null(m);
         assert_true(m->flags & MW_ATTR_RDONLY);
 
-        assert_int_equal(mw_remount(m->target, m->id, m->id_unique, MW_ATTR_NOSUID, 0, true, &res), 0);
+        assert_int_equal(
+                mw_remount(m->target, m->id, m->id_unique, MW_ATTR_NOSUID, 0, true, &res), 0);
         assert_true(res.used_fallback);
 
         m = find(&after, "ro-noatime");

@@ -186,7 +186,6 @@ static int parse_args(int argc, char *argv[], Args *a)
                         .persist_dir = MW_PERSIST_DIR,
                         .use_bus = true,
                         .mode_override = -1,
-                        .auto_backend = true,
                 },
         };
 
@@ -212,7 +211,6 @@ static int pick_backend(Args *a)
                 return 0;
         }
 
-        a->opts.auto_backend = false;
         for (int b = 0; b < _MW_BACKEND_MAX; b++)
                 if (streq(a->backend, mw_backend_to_string((MwBackend)b))) {
                         a->opts.backend = (MwBackend)b;

@@ -26,7 +26,8 @@ typedef struct MountState {
         int last_error;       /* negative errno of the last failed remount, 0 if none */
         bool locked;          /* EPERM: flags locked (user namespace); never retried */
         bool covered;         /* another mount sits on top: it cannot be reached by path */
-        bool relaxed_by_hand; /* someone removed enforced flags and policy is "respect" */
+        bool relaxed_by_hand; /* relaxed by hand under relaxed="respect", or reverted: left
+                               * alone until it is compliant again */
         bool reported;        /* the current non-compliance was logged already */
 
         /* Rate limit for re-hardening a mount that keeps being relaxed. */
@@ -60,7 +61,6 @@ typedef struct ManagerOptions {
         const char *persist_dir;
         const char *cmdline_file;
         MwBackend backend;
-        bool auto_backend;
         bool force_fallback;
         bool use_bus;
         int mode_override; /* MwMode, or -1 */

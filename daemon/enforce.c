@@ -161,6 +161,7 @@ void mount_apply(Manager *m, MountState *s)
                 s->have_original = true;
                 s->original_flags = mnt->flags;
         }
+        manager_note_flags(m, s, mnt->flags | missing);
         s->added_flags |= missing;
         s->last_error = 0;
         m->state_dirty = true;
@@ -189,6 +190,7 @@ void mount_process(Manager *m, MountState *s, bool relaxed_event)
         mount_decide(m, s);
         if (s->decision.kind != MW_DECISION_HARDEN) {
                 s->reported = false;
+                m->state_dirty |= s->relaxed_by_hand && s->have_original;
                 s->relaxed_by_hand = false;
                 s->last_error = 0;
                 return;
@@ -204,6 +206,7 @@ void mount_process(Manager *m, MountState *s, bool relaxed_event)
 
         if (relaxed_event && m->policy->relaxed == MW_RELAXED_RESPECT && !s->relaxed_by_hand) {
                 s->relaxed_by_hand = true;
+                m->state_dirty |= s->have_original;
                 log_full(LOG_NOTICE, 0,
                          &(LogMountFields){ .target = s->mount->target,
                                             .rule = mount_state_rule(s) },
@@ -258,6 +261,7 @@ int manager_relax(Manager *m, MountState *s, unsigned clear, const char *why)
                 return log_full(LOG_ERR, r, &f, "Failed to relax '%s': %m", s->target);
 
         s->added_flags &= ~clear;
+        manager_note_flags(m, s, mnt->flags & ~clear);
         m->state_dirty = true;
         log_full(LOG_NOTICE, 0, &f, "Relaxed '%s': %s, %s", s->target,
                  mw_flags_list_to_string(clear, "-", minus, sizeof(minus)), why);
@@ -275,8 +279,11 @@ int manager_revert(Manager *m, MountState *s)
         if (r < 0)
                 return r;
 
-        /* The scan this remount causes must not harden it right back. */
+        /* Neither a later scan nor a restart may harden it right back. */
         s->relaxed_by_hand = true;
+        m->state_dirty = true;
+        mount_process(m, s, false);
+        bus_mount_changed(m, s);
         state_save(m);
         return 0;
 }

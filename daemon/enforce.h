@@ -23,3 +23,6 @@ uint64_t manager_now_usec(void);
 void manager_arm_retry(Manager *m, uint64_t when);
 void manager_schedule_scan(Manager *m);
 MountState *mount_state_free(MountState *s);
+/* The flags the daemon just gave the mount of @s: the snapshot learns them, so that a change
+ * back to the old ones shows in the next diff. */
+void manager_note_flags(Manager *m, MountState *s, unsigned flags);

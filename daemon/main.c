@@ -22,6 +22,7 @@
 #include "mw-build.h"
 #include "overrides.h"
 #include "plan.h"
+#include "state.h"
 
 typedef enum Action {
         ACTION_RUN,
@@ -453,6 +454,7 @@ static int run_daemon(Args *a)
         (void)sd_event_set_watchdog(m->event, true);
         r = sd_event_loop(m->event);
         sd_notify(false, "STOPPING=1\nSTATUS=Stopping");
+        state_save(m); /* mounts hardened on fanotify events since the last scan */
         if (r < 0)
                 return log_error_errno(r, "Event loop failed: %m");
 

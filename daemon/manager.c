@@ -203,19 +203,26 @@ static int compare_fast(const void *a, const void *b)
 
 /* The state of a mount hardened on a fanotify event before this scan, if any: the scan takes it
  * over, so the original flags and the log line it already has are kept. m->fast is sorted. */
+static FastMount *find_fast(Manager *m, uint64_t id)
+{
+        FastMount key = { .id = id };
+
+        return m->n_fast > 0 ? bsearch(&key, m->fast, m->n_fast, sizeof(FastMount), compare_fast)
+                             : NULL;
+}
+
 static MountState *adopt_fast(Manager *m, const MwMount *mnt)
 {
-        FastMount key = { .id = mnt->id }, *f;
+        FastMount *f = mnt->id_unique ? find_fast(m, mnt->id) : NULL;
         MountState *s;
 
-        if (m->n_fast == 0 || !mnt->id_unique)
-                return NULL;
-
-        f = bsearch(&key, m->fast, m->n_fast, sizeof(FastMount), compare_fast);
         if (!f || !f->state)
                 return NULL;
 
         s = TAKE_PTR(f->state);
+        /* Relaxed by hand between the fast remount and this scan: the table never showed the
+         * flags the daemon gave it, so only the copy kept from then tells. */
+        s->relaxed_event = is_relaxation(s, s->own_mount, mnt);
         mw_mount_done(s->own_mount);
         free(s->own_mount);
         s->own_mount = NULL;
@@ -320,8 +327,6 @@ int manager_scan(Manager *m, bool all)
         if (!c.states)
                 return log_oom();
 
-        if (m->n_fast > 1)
-                qsort(m->fast, m->n_fast, sizeof(FastMount), compare_fast);
         r = mw_table_diff(m->table, table, on_change, &c);
         forget_fast(m); /* the rest were unmounted before this scan */
         if (r < 0) {
@@ -460,45 +465,95 @@ static int on_monitor(sd_event_source *source, int fd, uint32_t revents, void *u
 /* A mount just attached: decide and harden it at once, without waiting for a scan of the
  * whole table. Anything unusual (gone already, in the way, not ours to decide yet) is left to
  * the scan that the mountinfo monitor triggers for the same mount. */
-static int harden_attached(Manager *m, uint64_t id)
+/* Keeps m->fast sorted by id. New mounts get ever larger unique ids, so this appends but for
+ * the rare mount that the kernel numbered before one already waiting. */
+static int add_fast(Manager *m, MountState *s)
 {
+        uint64_t id = s->mount->id;
         FastMount *fast;
-        MountState *s;
-
-        if (!m->ready || m->mode == MW_MODE_AUDIT || mw_table_find(m->table, id))
-                return 0;
-
-        s = calloc(1, sizeof(*s));
-        if (!s)
-                return log_oom();
-        s->own_mount = calloc(1, sizeof(MwMount));
-        if (!s->own_mount || mw_mount_stat(id, s->own_mount) < 0 ||
-            set_target(s, s->own_mount) < 0) {
-                mount_state_free(s);
-                return 0;
-        }
-        s->mount = s->own_mount;
-
-        mount_decide(m, s);
-        if (s->decision.kind == MW_DECISION_HARDEN)
-                mount_apply(m, s);
-        if (s->added_flags == 0) {
-                mount_state_free(s);
-                return 0;
-        }
+        size_t i;
 
         if (m->n_fast == m->n_fast_allocated) {
                 size_t n = m->n_fast_allocated ? 2 * m->n_fast_allocated : 16;
 
                 fast = reallocarray(m->fast, n, sizeof(FastMount));
-                if (!fast) {
-                        mount_state_free(s);
-                        return log_oom();
-                }
+                if (!fast)
+                        return -ENOMEM;
                 m->fast = fast;
                 m->n_fast_allocated = n;
         }
-        m->fast[m->n_fast++] = (FastMount){ .id = id, .state = s };
+
+        for (i = m->n_fast; i > 0 && m->fast[i - 1].id > id; i--)
+                ;
+        memmove(m->fast + i + 1, m->fast + i, (m->n_fast - i) * sizeof(FastMount));
+        m->fast[i] = (FastMount){ .id = id, .state = s };
+        m->n_fast++;
+        return 0;
+}
+
+/* Reads the mount with @id into @s as its own standalone copy. */
+static int stat_into(MountState *s, uint64_t id)
+{
+        _cleanup_free_ MwMount *mnt = calloc(1, sizeof(MwMount));
+        int r;
+
+        if (!mnt)
+                return -ENOMEM;
+
+        r = mw_mount_stat(id, mnt);
+        if (r < 0)
+                return r;
+
+        r = set_target(s, mnt);
+        if (r < 0) {
+                mw_mount_done(mnt);
+                return r;
+        }
+
+        if (s->own_mount) {
+                mw_mount_done(s->own_mount);
+                free(s->own_mount);
+        }
+        s->own_mount = TAKE_PTR(mnt);
+        s->mount = s->own_mount;
+        return 0;
+}
+
+/* A mount just attached: decide and harden it at once, without waiting for a scan of the
+ * whole table. Anything unusual (gone already, in the way, not ours to decide yet) is left to
+ * the scan that the mountinfo monitor triggers for the same mount. A mount already waiting for
+ * that scan and attached again (moved) keeps its state and its original flags. */
+static int harden_attached(Manager *m, uint64_t id)
+{
+        FastMount *f;
+        MountState *s;
+        bool fresh;
+
+        if (!m->ready || m->mode == MW_MODE_AUDIT || mw_table_find(m->table, id))
+                return 0;
+
+        f = find_fast(m, id);
+        fresh = !f || !f->state;
+        s = fresh ? calloc(1, sizeof(*s)) : f->state;
+        if (!s)
+                return log_oom();
+
+        if (stat_into(s, id) < 0) {
+                if (fresh)
+                        mount_state_free(s);
+                return 0;
+        }
+
+        mount_decide(m, s);
+        if (s->decision.kind == MW_DECISION_HARDEN)
+                mount_apply(m, s);
+        if (!fresh)
+                return 0;
+        if (s->added_flags == 0 || add_fast(m, s) < 0) {
+                mount_state_free(s);
+                return 0;
+        }
+
         return 0;
 }
 
@@ -589,6 +644,14 @@ int manager_watch(Manager *m)
                 return log_error_errno(r, "Failed to add the scan timer: %m");
 
         return sd_event_source_set_enabled(m->scan_source, SD_EVENT_OFF);
+}
+
+void manager_note_flags(Manager *m, MountState *s, unsigned flags)
+{
+        if (s->own_mount)
+                s->own_mount->flags = flags;
+        else
+                (void)mw_table_set_flags(m->table, s->mount->id, flags);
 }
 
 void manager_notify_status(Manager *m, bool ready)

@@ -1,5 +1,6 @@
 /* The runtime state file, <state-dir>/mounts: one line per mount the daemon changed,
- * "ID UNIQUE ORIGINAL ADDED TARGET", flags in hex, the target escaped as in mountinfo. */
+ * "ID UNIQUE ORIGINAL ADDED RELAXED TARGET": flags in hex, RELAXED 1 for a mount left alone
+ * (reverted, or relaxed by hand under relaxed="respect"), the target escaped as in mountinfo. */
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -24,10 +25,11 @@ static bool restore_line(Manager *m, const char *line)
         _cleanup_free_ char *target = NULL;
         unsigned long long id;
         unsigned original, added;
-        int unique;
+        int unique, relaxed;
         MountState *s;
 
-        if (sscanf(line, "%llu %d %x %x %ms", &id, &unique, &original, &added, &target) != 5)
+        if (sscanf(line, "%llu %d %x %x %d %ms", &id, &unique, &original, &added, &relaxed,
+                   &target) != 6)
                 return false;
 
         s = manager_find_state(m, id);
@@ -40,6 +42,7 @@ static bool restore_line(Manager *m, const char *line)
         s->have_original = true;
         s->original_flags = original;
         s->added_flags = added;
+        s->relaxed_by_hand = relaxed;
         return true;
 }
 
@@ -73,17 +76,22 @@ void state_restore(Manager *m)
                 log_warning("Ignored %u damaged lines of '%s'", bad, path);
 }
 
+static void write_state(FILE *f, const MountState *s)
+{
+        if (s && s->have_original)
+                fprintf(f, "%" PRIu64 " %d %x %x %d %s\n", s->mount->id, s->mount->id_unique,
+                        s->original_flags, s->added_flags, s->relaxed_by_hand, s->target);
+}
+
 static int write_states(Manager *m, FILE *f)
 {
         size_t n = mw_table_size(m->table);
 
-        for (size_t i = 0; i < n; i++) {
-                const MountState *s = m->states[i];
-
-                if (s->have_original)
-                        fprintf(f, "%" PRIu64 " %d %x %x %s\n", s->mount->id, s->mount->id_unique,
-                                s->original_flags, s->added_flags, s->target);
-        }
+        for (size_t i = 0; i < n; i++)
+                write_state(f, m->states[i]);
+        /* Hardened on a fanotify event, not yet in the table. */
+        for (size_t i = 0; i < m->n_fast; i++)
+                write_state(f, m->fast[i].state);
 
         if (fflush(f) != 0 || fsync(fileno(f)) < 0)
                 return -errno;

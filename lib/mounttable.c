@@ -302,6 +302,17 @@ const MwMount *mw_table_find(const MwTable *t, uint64_t id)
         return *slot ? &t->mounts[*slot - 1] : NULL;
 }
 
+int mw_table_set_flags(MwTable *t, uint64_t id, unsigned flags)
+{
+        MwMount *m = (MwMount *)mw_table_find(t, id);
+
+        if (!m)
+                return -ENOENT;
+
+        m->flags = flags;
+        return 0;
+}
+
 /* A mount at @target whose parent is @m, i.e. one stacked right on top of it. */
 static const MwMount *stacked_on(const MwTable *t, const MwMount *m)
 {

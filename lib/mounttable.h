@@ -83,6 +83,9 @@ size_t mw_table_size(const MwTable *t);
 const MwMount *mw_table_get(const MwTable *t, size_t i);
 /* The mount with @id, or NULL. O(1). */
 const MwMount *mw_table_find(const MwTable *t, uint64_t id);
+/* Records that the mount with @id now has @flags, after a change the caller made itself, so
+ * that the next diff against this snapshot sees what happened after it. -ENOENT when absent. */
+int mw_table_set_flags(MwTable *t, uint64_t id, unsigned flags);
 /* The top-most mount at @target (the last one in kernel order), or NULL. O(n). */
 const MwMount *mw_table_find_target(const MwTable *t, const char *target);
 

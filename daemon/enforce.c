@@ -179,8 +179,8 @@ void mount_apply(Manager *m, MountState *s)
                                     .fstype = mnt->fstype },
                  "Hardened '%s' (%s): %s, rule %s", s->target, mnt->fstype, plus,
                  mount_state_rule(s));
-        if (s->own_mount)
-                s->fast_added |= missing; /* it has no bus object yet */
+        if (s->own_mount || s->is_new)
+                s->unannounced_flags |= missing; /* it has no bus object yet */
         else
                 bus_mount_hardened(m, s, missing);
 }

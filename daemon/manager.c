@@ -353,9 +353,9 @@ int manager_scan(Manager *m, bool all)
                 mount_process(m, s, s->relaxed_event);
                 if (s->is_new) {
                         bus_mount_added(m, s);
-                        if (s->fast_added)
-                                bus_mount_hardened(m, s, s->fast_added);
-                        s->fast_added = 0;
+                        if (s->unannounced_flags)
+                                bus_mount_hardened(m, s, s->unannounced_flags);
+                        s->unannounced_flags = 0;
                 } else
                         bus_mount_changed(m, s);
                 s->needs_decision = s->relaxed_event = s->is_new = false;

@@ -41,9 +41,11 @@ typedef struct MountState {
         bool is_new;        /* appeared in the scan being processed */
 
         /* Hardened on a fanotify event before any scan saw it: the mount is a standalone copy
-         * until the next scan adopts the state (and announces fast_added on the bus). */
+         * until the next scan adopts the state. */
         MwMount *own_mount;
-        unsigned fast_added;
+        /* Flags added before the mount's bus object was announced; MountHardened follows the
+         * announcement. */
+        unsigned unannounced_flags;
 
         uint64_t bus_digest; /* dbus/: digest of the properties last announced on the bus */
 } MountState;

@@ -7,6 +7,9 @@ set -euo pipefail
 
 source_dir=$(realpath "$(dirname "$0")/..")
 dir=${1:-$(mktemp -d /run/mountwarden-dev-bus.XXXXXX)}
+mkdir -p "$dir"
+# Everyone may read over the bus: unprivileged callers must reach the socket.
+chmod 0755 "$dir"
 cat >"$dir/bus.conf" <<XML
 <!DOCTYPE busconfig PUBLIC "-//freedesktop//DTD D-Bus Bus Configuration 1.0//EN"
  "http://www.freedesktop.org/standards/dbus/1.0/busconfig.dtd">
@@ -32,3 +35,4 @@ cat >"$dir/bus.conf" <<XML
 XML
 pid=$(dbus-daemon --config-file="$dir/bus.conf" --fork --print-pid)
 echo "export DBUS_SYSTEM_BUS_ADDRESS=unix:path=$dir/system_bus_socket MW_DEV_BUS_PID=$pid"
+echo "# to stop it: kill $pid; rm -r $dir"

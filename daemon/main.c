@@ -445,6 +445,8 @@ static int run_daemon(Args *a)
         if (r < 0)
                 return r;
 
+        overrides_relax_loaded(m);
+
         if (a->action == ACTION_ONCE)
                 return m->n_failed_sweep > 0 ? -EIO : 0;
 

@@ -436,18 +436,14 @@ static void load_line(Manager *m, char *line, const char *path, unsigned line_no
                 log_oom();
 }
 
-/* Where the loaded overrides allow a flag the daemon added before its restart, take it back. */
-static int on_loop_start(sd_event_source *source, void *userdata)
+void overrides_relax_loaded(Manager *m)
 {
-        Manager *m = userdata;
-
         for (size_t i = 0; i < m->n_overrides; i++)
                 if (m->overrides[i].allow != 0)
                         relax_matching(m, m->overrides[i].pattern);
 
         state_save(m);
         bus_manager_changed(m);
-        return 0;
 }
 
 int overrides_load(Manager *m)
@@ -457,7 +453,6 @@ int overrides_load(Manager *m)
         unsigned line_no = 0;
         char path[4096];
         size_t size = 0;
-        int r;
 
         if (persist_path(m, "", path, sizeof(path)) < 0)
                 return 0;
@@ -477,12 +472,5 @@ int overrides_load(Manager *m)
 
         log_info("Loaded %zu persistent overrides from '%s'", m->n_overrides, path);
         arm_timer(m);
-
-        /* Loading comes before the first scan, which decides with these overrides but never
-         * takes flags away. A defer source runs once the event loop starts, after that scan. */
-        r = sd_event_add_defer(m->event, NULL, on_loop_start, m);
-        if (r < 0)
-                log_warning_errno(r, "Failed to schedule relaxing for the loaded overrides: %m, "
-                                  "ignoring");
         return 0;
 }

@@ -37,3 +37,7 @@ int overrides_add(Manager *m,
  * Returns 0, -ENOKEY when there is none, or the negative errno of writing the file.
  */
 int overrides_remove(Manager *m, const char *pattern);
+
+/* After the first scan, which decides with the loaded overrides but never takes flags away:
+ * where they allow a flag the daemon added before a restart, takes it back. */
+void overrides_relax_loaded(Manager *m);

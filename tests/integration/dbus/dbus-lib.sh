@@ -98,6 +98,25 @@ mw_as_nobody() {
         setpriv --reuid=65534 --regid=65534 --clear-groups -- "$@"
 }
 
+# mw_nobody_call METHOD ARGS...: call Manager METHOD as uid 65534 with dbus-send (which prints
+# error names, unlike busctl); prints the reply.
+mw_nobody_call() {
+        local method=$1
+        shift
+        mw_as_nobody dbus-send --system --print-reply --dest="$MW_DEST" "$MW_OBJ" \
+                "$MW_IFACE.$method" "$@"
+}
+
+# mw_nobody_denied METHOD ARGS...: the call as uid 65534 fails with AccessDenied.
+mw_nobody_denied() {
+        local out
+        if out=$(mw_nobody_call "$@" 2>&1); then
+                mw_fail "nobody's $1 succeeded"
+        fi
+        [[ "$out" == "Error org.freedesktop.DBus.Error.AccessDenied: "* ]] ||
+                mw_fail "nobody's $1: '$out'"
+}
+
 # Stops the listener, then lib.sh's cleanup runs with the test's exit status. errexit goes first:
 # the subshell that hands the status on fails when the test did.
 mw_dbus_cleanup() {

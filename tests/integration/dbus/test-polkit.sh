@@ -82,18 +82,6 @@ nobody_busctl() {
         mw_as_nobody busctl call "$MW_DEST" "$MW_OBJ" "$MW_IFACE" "$@"
 }
 
-# nobody_denied METHOD ARGS...: METHOD as uid 65534 through dbus-send (which prints the error
-# name) is refused with AccessDenied.
-nobody_denied() {
-        local out
-        if out=$(mw_as_nobody dbus-send --system --print-reply --dest="$MW_DEST" "$MW_OBJ" \
-                "$MW_IFACE.$1" "${@:2}" 2>&1); then
-                mw_fail "nobody's $1 succeeded"
-        fi
-        [[ "$out" == "Error org.freedesktop.DBus.Error.AccessDenied: "* ]] ||
-                mw_fail "nobody's $1: '$out'"
-}
-
 # expect_unchanged: the state the refused calls must leave alone.
 expect_unchanged() {
         mw_expect_eq Mode "$(mw_prop Mode)" enforce
@@ -154,12 +142,12 @@ asked=6
 for verdict in deny challenge error; do
         polkit_stop
         polkit_start "$verdict"
-        nobody_denied Reload
-        nobody_denied SetMode string:audit
-        nobody_denied AddOverride string:/tmp array:string:exec uint64:0 boolean:false
-        nobody_denied AddOverride string:/tmp array:string:exec uint64:0 boolean:true
-        nobody_denied RemoveOverride string:/tmp
-        nobody_denied Revert string:/tmp
+        mw_nobody_denied Reload
+        mw_nobody_denied SetMode string:audit
+        mw_nobody_denied AddOverride string:/tmp array:string:exec uint64:0 boolean:false
+        mw_nobody_denied AddOverride string:/tmp array:string:exec uint64:0 boolean:true
+        mw_nobody_denied RemoveOverride string:/tmp
+        mw_nobody_denied Revert string:/tmp
         asked=$((asked + 6))
         expect_questions "$asked" "$QUESTION pid=[0-9]+ flags=0 details=0"
         expect_unchanged
@@ -200,8 +188,8 @@ expect_unchanged
 mw_pass "polkit leaving without an answer: AccessDenied"
 
 # No polkit on the bus: nobody is refused, root is not.
-nobody_denied AddOverride string:/tmp array:string:exec uint64:0 boolean:false
-nobody_denied SetMode string:audit
+mw_nobody_denied AddOverride string:/tmp array:string:exec uint64:0 boolean:false
+mw_nobody_denied SetMode string:audit
 expect_unchanged
 expect_questions $((asked + 1))
 mw_call AddOverride sastb /tmp 1 exec 0 false

@@ -124,11 +124,11 @@ static int remount(Manager *m, MountState *s, unsigned set, unsigned clear, MwAp
                           set, clear, m->opts.force_fallback, ret);
 }
 
+static void record_hardened(Manager *m, MountState *s, unsigned missing);
+
 void mount_apply(Manager *m, MountState *s)
 {
-        const MwMount *mnt = s->mount;
         unsigned missing = s->decision.missing;
-        char added[MW_FLAGS_STRLEN], plus[MW_FLAGS_STRLEN];
         MwApplyResult res;
         int r;
 
@@ -157,6 +157,15 @@ void mount_apply(Manager *m, MountState *s)
                 return;
         }
 
+        record_hardened(m, s, missing);
+}
+
+/* Remembers what the remount of @s changed and says so: journal, then bus. */
+static void record_hardened(Manager *m, MountState *s, unsigned missing)
+{
+        const MwMount *mnt = s->mount;
+        char added[MW_FLAGS_STRLEN], plus[MW_FLAGS_STRLEN];
+
         if (!s->have_original) {
                 s->have_original = true;
                 s->original_flags = mnt->flags;
@@ -183,6 +192,22 @@ void mount_apply(Manager *m, MountState *s)
                 s->unannounced_flags |= missing; /* it has no bus object yet */
         else
                 bus_mount_hardened(m, s, missing);
+}
+
+/* In audit mode: what would be added, once per mount until it is compliant again. */
+static void report_audit(MountState *s)
+{
+        char plus[MW_FLAGS_STRLEN];
+
+        if (s->reported)
+                return;
+
+        s->reported = true;
+        log_full(LOG_NOTICE, 0,
+                 &(LogMountFields){ .target = s->mount->target, .rule = mount_state_rule(s) },
+                 "Audit: '%s' (%s) lacks %s, rule %s", s->target, s->mount->fstype,
+                 mw_flags_list_to_string(s->decision.missing, "+", plus, sizeof(plus)),
+                 mount_state_rule(s));
 }
 
 void mount_process(Manager *m, MountState *s, bool relaxed_event)
@@ -217,18 +242,7 @@ void mount_process(Manager *m, MountState *s, bool relaxed_event)
                 return;
 
         if (m->mode == MW_MODE_AUDIT) {
-                char plus[MW_FLAGS_STRLEN];
-
-                if (!s->reported)
-                        log_full(LOG_NOTICE, 0,
-                                 &(LogMountFields){ .target = s->mount->target,
-                                                    .rule = mount_state_rule(s) },
-                                 "Audit: '%s' (%s) lacks %s, rule %s", s->target,
-                                 s->mount->fstype,
-                                 mw_flags_list_to_string(s->decision.missing, "+", plus,
-                                                         sizeof(plus)),
-                                 mount_state_rule(s));
-                s->reported = true;
+                report_audit(s);
                 return;
         }
 

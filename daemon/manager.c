@@ -307,6 +307,29 @@ static void carry_unchanged(Manager *m, ScanContext *c)
         }
 }
 
+/* Decides (and applies) for the mounts of the new snapshot that changed, or for all. */
+static void process_scanned(Manager *m, bool all)
+{
+        size_t n = mw_table_size(m->table);
+
+        for (size_t i = 0; i < n; i++) {
+                MountState *s = m->states[i];
+
+                if (!all && !s->needs_decision && !s->stale_once)
+                        continue;
+
+                mount_process(m, s, s->relaxed_event);
+                if (s->is_new) {
+                        bus_mount_added(m, s);
+                        if (s->unannounced_flags)
+                                bus_mount_hardened(m, s, s->unannounced_flags);
+                        s->unannounced_flags = 0;
+                } else
+                        bus_mount_changed(m, s);
+                s->needs_decision = s->relaxed_event = s->is_new = false;
+        }
+}
+
 int manager_scan(Manager *m, bool all)
 {
         _cleanup_table_ MwTable *table = NULL;
@@ -330,10 +353,13 @@ int manager_scan(Manager *m, bool all)
         r = mw_table_diff(m->table, table, on_change, &c);
         forget_fast(m); /* the rest were unmounted before this scan */
         if (r < 0) {
+                /* Out of memory halfway: states are split between the two tables. Stop, and
+                 * let the service manager start afresh from the state file. */
                 for (size_t i = 0; i < n; i++)
                         mount_state_free(c.states[i]);
                 free(c.states);
-                return log_error_errno(r, "Failed to compare mount tables: %m");
+                (void)sd_event_exit(m->event, r);
+                return log_error_errno(r, "Failed to compare mount tables: %m, stopping");
         }
 
         carry_unchanged(m, &c);
@@ -343,23 +369,7 @@ int manager_scan(Manager *m, bool all)
         m->states = c.states;
 
         state_restore(m);
-
-        for (size_t i = 0; i < n; i++) {
-                MountState *s = m->states[i];
-
-                if (!all && !s->needs_decision && !s->stale_once)
-                        continue;
-
-                mount_process(m, s, s->relaxed_event);
-                if (s->is_new) {
-                        bus_mount_added(m, s);
-                        if (s->unannounced_flags)
-                                bus_mount_hardened(m, s, s->unannounced_flags);
-                        s->unannounced_flags = 0;
-                } else
-                        bus_mount_changed(m, s);
-                s->needs_decision = s->relaxed_event = s->is_new = false;
-        }
+        process_scanned(m, all);
 
         m->last_scan_usec = manager_now_usec() - start;
         if (m->ready)

@@ -266,7 +266,7 @@ int manager_relax(Manager *m, MountState *s, unsigned clear, const char *why)
         char minus[MW_FLAGS_STRLEN];
         int r;
 
-        clear &= s->added_flags & ~s->original_flags;
+        clear &= s->added_flags & ~s->original_flags & MW_ATTR_ENFORCEABLE;
         if (clear == 0)
                 return 0;
 

@@ -17,6 +17,7 @@
 #include "bus.h"
 #include "cmdline.h"
 #include "config.h"
+#include "escape.h"
 #include "log.h"
 #include "manager.h"
 #include "mw-build.h"
@@ -306,6 +307,17 @@ static void print_config_error(const MwConfigError *err, const char *fallback, i
                 fprintf(stderr, "%s: %s\n", file, message);
 }
 
+/* The output of --plan or --check-config is only worth its exit status if it was all written. */
+static int finish_output(int status)
+{
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+                log_error_errno(errno ?: EIO, "Failed to write to standard output: %m");
+                return EXIT_FAILURE;
+        }
+
+        return status;
+}
+
 static int run_check_config(Args *a)
 {
         _cleanup_(mw_config_error_done) MwConfigError err = {};
@@ -318,11 +330,14 @@ static int run_check_config(Args *a)
                 return EXIT_FAILURE;
         }
 
-        for (char **f = p->files; f && *f; f++)
-                printf("%s: OK\n", *f);
+        for (char **f = p->files; f && *f; f++) {
+                _cleanup_free_ char *name = mw_escape_path(*f);
+
+                printf("%s: OK\n", name ?: "?");
+        }
         printf("%zu rules, mode %s, relaxed mounts: %s\n", p->n_rules, mw_mode_to_string(p->mode),
                mw_relaxed_to_string(p->relaxed));
-        return EXIT_SUCCESS;
+        return finish_output(EXIT_SUCCESS);
 }
 
 static int run_plan(Args *a)
@@ -353,7 +368,7 @@ static int run_plan(Args *a)
                             a->mountinfo ?: "/proc/self/mountinfo", first_bad);
 
         plan_print(stdout, p, t);
-        return EXIT_SUCCESS;
+        return finish_output(EXIT_SUCCESS);
 }
 
 static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void *userdata)

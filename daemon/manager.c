@@ -103,6 +103,7 @@ Manager *manager_free(Manager *m)
         if (m->mount_events_fd >= 0)
                 close(m->mount_events_fd);
 
+        sd_event_source_unref(m->state_save_source);
         sd_event_source_unref(m->override_timer);
         sd_event_source_unref(m->monitor_source);
         sd_event_source_unref(m->scan_source);
@@ -564,6 +565,7 @@ static int harden_attached(Manager *m, uint64_t id)
                 return 0;
         }
 
+        state_save_soon(m);
         return 0;
 }
 

@@ -102,6 +102,7 @@ struct Manager {
         bool ready;
         bool state_restored;
         bool state_dirty; /* original flags changed since the state file was written */
+        sd_event_source *state_save_source;
         char status[128]; /* the last STATUS= sent to the service manager */
 };
 

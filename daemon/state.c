@@ -9,8 +9,13 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "flags.h"
 #include "log.h"
 #include "state.h"
+
+/* Mounts hardened on fanotify events, between scans, are written this soon after: once per
+ * burst, not once per mount, and a crash loses at most this much. */
+#define STATE_SAVE_DELAY_USEC (50 * 1000ULL)
 
 static int state_path(Manager *m, char *buf, size_t size)
 {
@@ -39,9 +44,10 @@ static bool restore_line(Manager *m, const char *line)
         if (!streq(s->target, target))
                 return true; /* the id was reused by another mount */
 
+        /* A hand-edited line must not make Revert take away "ro" or what the mount lacks. */
         s->have_original = true;
         s->original_flags = original;
-        s->added_flags = added;
+        s->added_flags = added & MW_ATTR_ENFORCEABLE & s->mount->flags;
         s->relaxed_by_hand = relaxed;
         return true;
 }
@@ -99,44 +105,73 @@ static int write_states(Manager *m, FILE *f)
         return 0;
 }
 
-void state_save(Manager *m)
+/* Writes the file through a temporary one and a rename, so a reader never sees half of it. */
+static int write_file(Manager *m, const char *path)
 {
-        char path[4096], tmp[4200];
+        char tmp[4200];
         _cleanup_fclose_ FILE *f = NULL;
         int fd, r;
 
+        snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
+        if (mkdir(m->opts.state_dir, 0755) < 0 && errno != EEXIST)
+                return -errno;
+
+        fd = mkostemp(tmp, O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+
+        f = fdopen(fd, "w");
+        if (!f) {
+                r = -errno;
+                close(fd);
+                unlink(tmp);
+                return r;
+        }
+
+        r = write_states(m, f);
+        if (r >= 0 && rename(tmp, path) < 0)
+                r = -errno;
+        if (r < 0)
+                unlink(tmp);
+        return r;
+}
+
+void state_save(Manager *m)
+{
+        static int last_error;
+        char path[4096];
+        int r;
+
+        m->state_save_source = sd_event_source_disable_unref(m->state_save_source);
         if (!m->state_dirty)
                 return;
         m->state_dirty = false;
 
         if (state_path(m, path, sizeof(path)) < 0)
                 return;
-        snprintf(tmp, sizeof(tmp), "%s.XXXXXX", path);
 
-        if (mkdir(m->opts.state_dir, 0755) < 0 && errno != EEXIST) {
-                log_warning_errno(errno, "Failed to create '%s': %m, ignoring",
-                                  m->opts.state_dir);
-                return;
-        }
-
-        fd = mkostemp(tmp, O_CLOEXEC);
-        if (fd < 0) {
-                log_warning_errno(errno, "Failed to write '%s': %m, ignoring", path);
-                return;
-        }
-
-        f = fdopen(fd, "w");
-        if (!f) {
-                close(fd);
-                unlink(tmp);
-                return;
-        }
-
-        r = write_states(m, f);
-        if (r >= 0 && rename(tmp, path) < 0)
-                r = -errno;
-        if (r < 0) {
-                unlink(tmp);
+        /* Once per cause: a read-only state directory must not fill the journal. */
+        r = write_file(m, path);
+        if (r < 0 && r != last_error)
                 log_warning_errno(r, "Failed to write '%s': %m, ignoring", path);
-        }
+        last_error = r < 0 ? r : 0;
+}
+
+static int on_save(sd_event_source *source, uint64_t usec, void *userdata)
+{
+        state_save(userdata);
+        return 0;
+}
+
+void state_save_soon(Manager *m)
+{
+        int r;
+
+        if (m->state_save_source)
+                return;
+
+        r = sd_event_add_time_relative(m->event, &m->state_save_source, CLOCK_MONOTONIC,
+                                       STATE_SAVE_DELAY_USEC, 1000, on_save, m);
+        if (r < 0)
+                state_save(m);
 }

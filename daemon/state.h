@@ -9,3 +9,6 @@ void state_restore(Manager *m);
 
 /* Writes the state file again if anything changed; errors are logged and ignored. */
 void state_save(Manager *m);
+
+/* The same a moment later: for changes between scans, which may come in bursts. */
+void state_save_soon(Manager *m);

@@ -40,3 +40,12 @@ run_case "mountwarden.mode=audit" audit
 run_case "" enforce
 run_case "mountwarden=1 mountwarden.mode=enforce" enforce
 run_case "mountwarden=0" enforce --mode enforce
+
+# The escape hatch wins wherever it stands; only a later mountwarden=1 takes it back. Quotes are
+# read as the kernel writes them, and a quoted value of another parameter is not a switch.
+run_case "mountwarden=0 mountwarden.mode=enforce" audit
+run_case "mountwarden.mode=enforce mountwarden=0" audit
+run_case "mountwarden=0 mountwarden=1" enforce
+run_case 'mountwarden="0"' audit
+run_case 'mountwarden.mode="audit"' audit
+run_case 'foo="bar mountwarden=0 baz"' enforce

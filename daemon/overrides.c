@@ -387,8 +387,11 @@ static int parse_line(char *line, MwOverride *ret, const char **ret_problem)
         _cleanup_free_ char *flags = NULL, *pattern = NULL;
         unsigned long long expires;
         unsigned require, allow;
+        int end = 0;
 
-        if (sscanf(line, "%llu %ms %ms", &expires, &flags, &pattern) != 3) {
+        /* The file is ours, but an administrator may edit it: no sign, nothing left over. */
+        if (sscanf(line, "%llu %ms %ms %n", &expires, &flags, &pattern, &end) != 3 ||
+            line[strspn(line, " ")] == '-' || line[end] != '\0') {
                 *ret_problem = "expected EXPIRES FLAGS PATTERN";
                 return -EINVAL;
         }

@@ -51,6 +51,8 @@ not a line at all
 0 exec relative
 $(( now + 3600 * 1000000 )) exec,nosymfollow /tmp
 0 dev /run/user/\052
+0 exec /media/a b
+-5 exec /media/c
 EOF
 mw_start_daemon
 list=$(mw_call ListOverrides)
@@ -64,4 +66,6 @@ mw_wait_log "overrides:3: expected EXPIRES FLAGS PATTERN, ignoring the line" ||
 mw_wait_log "overrides:4: unknown flag" || mw_fail "no warning for the unknown flag"
 mw_wait_log "overrides:5: must be an absolute path" || mw_fail "no warning for the relative one"
 mw_wait_log "Persistent override for '/var/tmp' expired" || mw_fail "no word on the expired one"
-mw_pass "loaded 2 of 6 lines: $(mw_call ListOverrides)"
+mw_wait_log "overrides:8: expected EXPIRES FLAGS PATTERN" || mw_fail "trailing words taken"
+mw_wait_log "overrides:9: expected EXPIRES FLAGS PATTERN" || mw_fail "a negative expiry taken"
+mw_pass "loaded 2 of 8 lines: $(mw_call ListOverrides)"

@@ -296,8 +296,8 @@ static int parse_option(int c, const char *value)
                 return -1;
         case OPT_FOR:
                 if (parse_duration(value, &arg.for_usec) < 0)
-                        return usage_error("Invalid duration '%s', expected e.g. 90s, 15min, 2h",
-                                           value);
+                        return usage_error("Invalid duration '%s', expected e.g. 90s, 15min, 2h, "
+                                           "at most 10 years", value);
                 return -1;
         case OPT_PERSISTENT:
                 arg.persistent = true;

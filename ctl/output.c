@@ -8,6 +8,7 @@
 
 #include "macro.h"
 #include "output.h"
+#include "policy.h"
 
 #define COLUMN_GAP 2
 #define COLUMN_MIN 12
@@ -349,6 +350,8 @@ int parse_duration(const char *s, uint64_t *ret_usec)
 
         if (total == 0)
                 return -EINVAL;
+        if (total > MW_OVERRIDE_DURATION_MAX_USEC)
+                return -ERANGE;
 
         *ret_usec = total;
         return 0;

@@ -278,7 +278,7 @@ static int validate(const char *pattern, unsigned require, unsigned allow, uint6
                 return -EINVAL;
         if (((require | allow) & ~MW_ATTR_ENFORCEABLE) != 0)
                 return -EINVAL;
-        if (duration_usec > OVERRIDE_DURATION_MAX_USEC)
+        if (duration_usec > MW_OVERRIDE_DURATION_MAX_USEC)
                 return -EINVAL;
 
         return 0;

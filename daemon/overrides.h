@@ -7,8 +7,6 @@
 
 #include "manager.h"
 
-/* Longer durations are refused: they are a mistake, or a negative number seen as unsigned. */
-#define OVERRIDE_DURATION_MAX_USEC (10ULL * 366 * 24 * 3600 * 1000000)
 #define OVERRIDES_MAX 1024
 
 /* Loads persistent overrides from the persist directory; called once before the first scan.

@@ -311,7 +311,7 @@ static int do_add_override(sd_bus_message *msg, Manager *m, sd_bus_error *error)
         if (r < 0)
                 return r;
 
-        if (duration > OVERRIDE_DURATION_MAX_USEC)
+        if (duration > MW_OVERRIDE_DURATION_MAX_USEC)
                 return bus_error_setf(error, -EINVAL, "Duration of %llu microseconds is longer "
                                       "than 10 years (use 0 for no expiry)",
                                       (unsigned long long)duration);

@@ -40,6 +40,10 @@ typedef struct MwRule {
         char *reason;    /* why: the exempt reason or the rule's comment; may be NULL */
 } MwRule;
 
+/* Longer override durations are refused: they are a mistake, or a negative number read as
+ * unsigned. The daemon and mountwardenctl both hold to it. */
+#define MW_OVERRIDE_DURATION_MAX_USEC (10ULL * 366 * 24 * 3600 * 1000000)
+
 typedef struct MwOverride {
         char *pattern;
         unsigned require; /* flags required on top of the rule ("noexec") */

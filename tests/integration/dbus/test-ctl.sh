@@ -101,6 +101,7 @@ expect_exit 2 ctl frobnicate
 expect_exit 2 ctl --bogus status
 expect_exit 2 ctl show
 expect_exit 2 ctl mode permissive
+expect_exit 2 ctl override add /tmp exec --for 3661d
 expect_exit 2 ctl override add /tmp exex
 expect_exit 2 ctl override add /tmp exec --for -5s
 expect_exit 2 ctl override add /tmp exec --for 0

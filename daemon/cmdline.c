@@ -1,14 +1,13 @@
 /* Boot switches on the kernel command line, so that a broken policy can be escaped from the
  * boot menu. */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <unistd.h>
 
 #include "cmdline.h"
+#include "fileio.h"
 #include "log.h"
 #include "policy.h"
 
@@ -76,16 +75,11 @@ static int read_cmdline(const char *path, char **ret)
 {
         _cleanup_close_ int fd = -1;
         _cleanup_free_ char *buf = NULL;
-        struct stat st;
         ssize_t n;
 
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
+        fd = mw_open_regular(path, NULL);
         if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EINVAL; /* /proc/cmdline is a regular file; a FIFO would block */
+                return fd;
 
         buf = malloc(CMDLINE_MAX + 1);
         if (!buf)

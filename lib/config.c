@@ -17,6 +17,7 @@
 #include <sys/stat.h>
 
 #include "config.h"
+#include "fileio.h"
 #include "flags.h"
 #include "macro.h"
 
@@ -425,21 +426,17 @@ static int remember_file(MwPolicy *p, const char *path)
         return files[n] ? 0 : -ENOMEM;
 }
 
-/* Opens @path without blocking, as opening a FIFO for reading would wait for a writer, and only
- * if it is a regular file of acceptable size. */
+/* Opens @path if it is a regular file (see mw_open_regular()) of acceptable size. */
 static int open_regular(Loader *l, const char *path, int *ret_fd, size_t *ret_size)
 {
         _cleanup_close_ int fd = -1;
         struct stat st;
 
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return fail_errno(l, path, -errno);
-        if (fstat(fd, &st) < 0)
-                return fail_errno(l, path, -errno);
-
-        if (!S_ISREG(st.st_mode))
+        fd = mw_open_regular(path, &st);
+        if (fd == -EINVAL)
                 return fail_at(l, path, 0, -EINVAL, "not a regular file");
+        if (fd < 0)
+                return fail_errno(l, path, fd);
         if (st.st_size > MW_CONFIG_SIZE_MAX)
                 return fail_at(l,
                                path,

@@ -11,6 +11,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "fileio.h"
 #include "flags.h"
 #include "macro.h"
 #include "mounttable.h"
@@ -449,31 +450,13 @@ static int skip_to_mountinfo(FILE *f, ParseErrors *e)
         }
 }
 
-/* Opens @path without blocking on a FIFO and only if it is a regular file: a FIFO or a device
- * such as /dev/zero would hang the reader or never end. procfs shows mountinfo as regular. */
-static int open_regular(const char *path)
-{
-        _cleanup_close_ int fd = -1;
-        struct stat st;
-
-        fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC | O_NOCTTY);
-        if (fd < 0)
-                return -errno;
-        if (fstat(fd, &st) < 0)
-                return -errno;
-        if (!S_ISREG(st.st_mode))
-                return -EINVAL;
-
-        return TAKE_FD(fd);
-}
-
 static int parse_file(struct libmnt_table *tb, const char *path, ParseErrors *e)
 {
         _cleanup_close_ int fd = -1;
         _cleanup_fclose_ FILE *f = NULL;
         int r;
 
-        fd = open_regular(path);
+        fd = mw_open_regular(path, NULL);
         if (fd < 0)
                 return fd;
 

@@ -51,11 +51,6 @@ void log_setup(LogTarget target, bool debug)
                       (target == LOG_TARGET_AUTO && stderr_is_journal());
 }
 
-bool log_to_journal(void)
-{
-        return use_journal;
-}
-
 /* Expands %m to strerror(@error) before vsnprintf sees the format. */
 static void format_message(char *buf, size_t size, int error, const char *format, va_list ap)
 {

@@ -17,7 +17,6 @@ typedef enum LogTarget {
 
 LogTarget log_target_from_string(const char *s);
 void log_setup(LogTarget target, bool debug);
-bool log_to_journal(void);
 
 /* Structured fields of a mount event; any may be NULL. The target is given raw: it is escaped
  * for both the message and the MOUNTWARDEN_TARGET= field. */

@@ -20,6 +20,7 @@
 #include "flags.h"
 #include "macro.h"
 #include "mounttable.h"
+#include "scratch.h"
 
 static char scratch[] = "/tmp/mw-test-apply.XXXXXX";
 
@@ -57,22 +58,15 @@ static const MwMount *find(MwTable **t, const char *name)
 
 static int setup(void **state)
 {
-        if (geteuid() != 0)
+        if (geteuid() != 0 || mw_test_private_namespace() < 0 || mw_test_scratch(scratch) < 0)
                 return -1;
-        if (unshare(CLONE_NEWNS) < 0)
-                return -1;
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                return -1;
-        if (!mkdtemp(scratch))
-                return -1;
-        /* A tmpfs of our own over the scratch directory: nothing below reaches the host. */
-        return mount("tmpfs", scratch, "tmpfs", 0, NULL) < 0 ? -1 : 0;
+
+        return 0;
 }
 
 static int teardown(void **state)
 {
-        umount2(scratch, MNT_DETACH);
-        rmdir(scratch);
+        mw_test_scratch_done(scratch);
         return 0;
 }
 

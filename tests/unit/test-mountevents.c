@@ -23,6 +23,7 @@
 #include "macro.h"
 #include "mountevents.h"
 #include "mounttable.h"
+#include "scratch.h"
 
 /* The kernel's values, written down here on their own so that a wrong one in lib/ shows. */
 #define TEST_FAN_MNT_ATTACH 0x01000000ULL
@@ -704,7 +705,7 @@ static int namespace_enter(void)
 
         if (geteuid() != 0 || !mw_statmount_supported())
                 return 0;
-        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+        if (mw_test_private_namespace() < 0)
                 return -1;
 
         r = mw_mount_events_open(&fd);
@@ -714,9 +715,7 @@ static int namespace_enter(void)
                 return -1;
         close(fd);
 
-        if (!mkdtemp(scratch_base))
-                return -1;
-        if (mount("mw-scratch", scratch_base, "tmpfs", 0, "mode=0700") < 0)
+        if (mw_test_scratch(scratch_base) < 0)
                 return -1;
 
         return 1;
@@ -724,8 +723,7 @@ static int namespace_enter(void)
 
 static int namespace_teardown(void **state)
 {
-        umount2(scratch_base, MNT_DETACH);
-        rmdir(scratch_base);
+        mw_test_scratch_done(scratch_base);
         return 0;
 }
 

@@ -20,6 +20,7 @@
 #include "flags.h"
 #include "macro.h"
 #include "mounttable.h"
+#include "scratch.h"
 
 /* util-linux's libmount test data, read in place where the machine has it (CI may not). */
 #define UTIL_LINUX_DATA "/work/shared/peer-data/util-linux/tests"
@@ -864,11 +865,9 @@ static int namespace_setup(void **state)
 {
         Scratch *s = &scratch;
 
-        if (geteuid() != 0 || !mw_statmount_supported() || unshare(CLONE_NEWNS) < 0)
+        if (geteuid() != 0 || !mw_statmount_supported() || mw_test_private_namespace() < 0)
                 return 0;
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 || !mkdtemp(s->base))
-                return -1;
-        if (mount("mw-scratch", s->base, "tmpfs", 0, "mode=0700") < 0)
+        if (mw_test_scratch(s->base) < 0)
                 return -1;
 
         if (scratch_dir(s->a, "a") < 0 || scratch_dir(s->b, "b") < 0 ||
@@ -884,8 +883,7 @@ static int namespace_teardown(void **state)
         if (!*state)
                 return 0;
 
-        umount2(scratch.base, MNT_DETACH);
-        rmdir(scratch.base);
+        mw_test_scratch_done(scratch.base);
         return 0;
 }
 

@@ -22,6 +22,7 @@
 #include "macro.h"
 #include "mounttable.h"
 #include "removable.h"
+#include "scratch.h"
 
 #define TOOL_PATH "PATH=/usr/sbin:/sbin:/usr/bin:/bin "
 
@@ -82,13 +83,9 @@ static char scratch[] = "/tmp/mw-removable-XXXXXX";
 
 static int namespace_setup(void **state)
 {
-        if (geteuid() != 0 || unshare(CLONE_NEWNS) < 0)
+        if (geteuid() != 0 || mw_test_private_namespace() < 0)
                 return 0;
-        if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
-                return -1;
-        if (!mkdtemp(scratch))
-                return -1;
-        if (mount("mw-removable", scratch, "tmpfs", 0, "mode=0700") < 0)
+        if (mw_test_scratch(scratch) < 0)
                 return -1;
 
         *state = scratch;
@@ -100,9 +97,7 @@ static int namespace_teardown(void **state)
         if (!*state)
                 return 0;
 
-        /* Lazily: a FUSE daemon left over by a failed test must not keep the scratch busy. */
-        umount2(scratch, MNT_DETACH);
-        rmdir(scratch);
+        mw_test_scratch_done(scratch);
         return 0;
 }
 

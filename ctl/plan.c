@@ -106,11 +106,9 @@ int ctl_plan(sd_bus *bus, char **args, int n)
 
         r = mw_config_load(arg.config, NULL, &p, &err);
         if (r < 0) {
-                if (err.line > 0)
-                        fprintf(stderr, "%s:%u: %s\n", err.file, err.line, err.message);
-                else
-                        fprintf(stderr, "%s: %s\n", err.file ?: arg.config,
-                                err.message ?: strerror(-r));
+                _cleanup_free_ char *problem = mw_config_error_to_string(&err, arg.config, r);
+
+                fprintf(stderr, "%s\n", problem ?: strerror(-r));
                 return EXIT_FAILURE;
         }
 

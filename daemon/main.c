@@ -295,16 +295,11 @@ static int check_namespace(bool allow)
                                "--allow-namespace if this is intended");
 }
 
-/* "file:line: message", or "file: message" when no line applies (an unreadable file). */
 static void print_config_error(const MwConfigError *err, const char *fallback, int r)
 {
-        const char *file = err->file ?: fallback;
-        const char *message = err->message ?: strerror(-r);
+        _cleanup_free_ char *problem = mw_config_error_to_string(err, fallback, r);
 
-        if (err->line > 0)
-                fprintf(stderr, "%s:%u: %s\n", file, err->line, message);
-        else
-                fprintf(stderr, "%s: %s\n", file, message);
+        fprintf(stderr, "%s\n", problem ?: strerror(-r));
 }
 
 /* The output of --plan or --check-config is only worth its exit status if it was all written. */
@@ -375,10 +370,7 @@ static int on_sighup(sd_event_source *s, const struct signalfd_siginfo *si, void
 {
         Manager *m = userdata;
 
-        sd_notify(false, "RELOADING=1\nSTATUS=Reloading the policy");
-        if (manager_load_config(m, true) >= 0)
-                manager_redecide_all(m);
-        manager_notify_status(m, true);
+        (void)manager_reload(m, NULL);
         return 0;
 }
 
@@ -433,7 +425,7 @@ static int run_daemon(Args *a)
         if (r < 0)
                 return log_error_errno(r, "Failed to set up: %m");
 
-        r = manager_load_config(m, false);
+        r = manager_load_config(m, false, NULL);
         if (r < 0)
                 return r;
 

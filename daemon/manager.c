@@ -9,20 +9,15 @@
 #include <systemd/sd-daemon.h>
 #include <time.h>
 
-#include "apply.h"
 #include "bus.h"
 #include "config.h"
 #include "escape.h"
-#include "flags.h"
 #include "log.h"
-#include "macro.h"
 #include "enforce.h"
+#include "macro.h"
 #include "manager.h"
-#include "message-ids.h"
 #include "mountevents.h"
-#include "removable.h"
 #include "state.h"
-
 
 uint64_t manager_now_usec(void)
 {
@@ -123,21 +118,20 @@ void manager_update_mode(Manager *m)
                 log_notice("Mode is now %s", mw_mode_to_string(m->mode));
 }
 
-int manager_load_config(Manager *m, bool reload)
+int manager_load_config(Manager *m, bool reload, char **ret_error)
 {
         _cleanup_(mw_config_error_done) MwConfigError err = {};
+        _cleanup_free_ char *problem = NULL;
         MwPolicy *p = NULL;
         int r;
 
         r = mw_config_load(m->opts.config_file, m->opts.dropin_dir, &p, &err);
         if (r < 0) {
-                if (err.line > 0)
-                        log_error("%s:%u: %s%s", err.file, err.line, err.message,
-                                  reload ? ", keeping the previous policy" : "");
-                else
-                        log_error("%s: %s%s", err.file ?: m->opts.config_file,
-                                  err.message ?: strerror(-r),
-                                  reload ? ", keeping the previous policy" : "");
+                problem = mw_config_error_to_string(&err, m->opts.config_file, r);
+                log_error("%s%s", problem ?: strerror(-r),
+                          reload ? ", keeping the previous policy" : "");
+                if (ret_error)
+                        *ret_error = TAKE_PTR(problem);
                 return r;
         }
 
@@ -149,6 +143,18 @@ int manager_load_config(Manager *m, bool reload)
                 log_notice("Policy reloaded: %zu rules, mode %s, relaxed mounts: %s", p->n_rules,
                            mw_mode_to_string(m->mode), mw_relaxed_to_string(p->relaxed));
         return 0;
+}
+
+int manager_reload(Manager *m, char **ret_error)
+{
+        int r;
+
+        sd_notify(false, "RELOADING=1\nSTATUS=Reloading the policy");
+        r = manager_load_config(m, true, ret_error);
+        if (r >= 0)
+                manager_redecide_all(m);
+        manager_notify_status(m, true);
+        return r;
 }
 
 MountState *manager_find_state(Manager *m, uint64_t id)

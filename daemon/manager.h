@@ -109,8 +109,13 @@ struct Manager {
 int manager_new(const ManagerOptions *opts, Manager **ret);
 Manager *manager_free(Manager *m);
 
-/* Loads the configuration (at start: an error is fatal; on reload the old policy stays). */
-int manager_load_config(Manager *m, bool reload);
+/* Loads the configuration (at start: an error is fatal; on reload the old policy stays). The
+ * error is logged and, with @ret_error, handed back as "file:line: message". */
+int manager_load_config(Manager *m, bool reload, char **ret_error);
+
+/* SIGHUP and Reload(): tells the service manager, loads the configuration again and, when it
+ * is good, decides again for every mount. */
+int manager_reload(Manager *m, char **ret_error);
 
 /* Opens the mount monitor and hooks it into the event loop. Must precede the first scan. */
 int manager_watch(Manager *m);

@@ -4,7 +4,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <systemd/sd-daemon.h>
 
 #include "apply.h"
 #include "bus-error.h"
@@ -197,35 +196,14 @@ static int method_rescan(sd_bus_message *msg, void *userdata, sd_bus_error *erro
         return bus_rescan(msg, userdata, error);
 }
 
-/* Fetches what is wrong with the configuration, for the answer: manager_load_config() only logs
- * it. Returns -EBADMSG with @error set. */
-static int config_error(Manager *m, int r, sd_bus_error *error)
-{
-        _cleanup_(mw_config_error_done) MwConfigError err = {};
-        _cleanup_policy_ MwPolicy *p = NULL;
-
-        if (mw_config_load(m->opts.config_file, m->opts.dropin_dir, &p, &err) >= 0)
-                return bus_error_setf(error, -EBADMSG, "The configuration changed while being "
-                                      "read, try again");
-        if (err.line > 0)
-                return bus_error_setf(error, -EBADMSG, "%s:%u: %s", err.file, err.line,
-                                      err.message);
-
-        return bus_error_setf(error, -EBADMSG, "%s: %s", err.file ?: m->opts.config_file,
-                              err.message ?: strerror(-r));
-}
-
 static int do_reload(sd_bus_message *msg, Manager *m, sd_bus_error *error)
 {
+        _cleanup_free_ char *problem = NULL;
         int r;
 
-        sd_notify(false, "RELOADING=1\nSTATUS=Reloading the policy");
-        r = manager_load_config(m, true);
-        if (r >= 0)
-                manager_redecide_all(m);
-        sd_notify(false, "READY=1\nSTATUS=Watching mounts");
+        r = manager_reload(m, &problem);
         if (r < 0)
-                return config_error(m, r, error);
+                return bus_error_setf(error, -EBADMSG, "%s", problem ?: strerror(-r));
 
         return sd_bus_reply_method_return(msg, NULL);
 }

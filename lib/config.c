@@ -723,3 +723,18 @@ void mw_config_error_done(MwConfigError *e)
         free(e->message);
         *e = (MwConfigError){};
 }
+
+char *mw_config_error_to_string(const MwConfigError *e, const char *fallback_file, int error)
+{
+        const char *file = e->file ?: fallback_file;
+        const char *message = e->message ?: strerror(-error);
+        char *s;
+        int n;
+
+        if (e->line > 0)
+                n = asprintf(&s, "%s:%u: %s", file, e->line, message);
+        else
+                n = asprintf(&s, "%s: %s", file, message);
+
+        return n < 0 ? NULL : s;
+}

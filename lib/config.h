@@ -15,6 +15,13 @@ typedef struct MwConfigError {
 void mw_config_error_done(MwConfigError *e);
 
 /**
+ * mw_config_error_to_string() - "file:line: message", or "file: message" when no line applies;
+ * @fallback_file and strerror(-@error) stand in for what @e lacks. Returns a newly allocated
+ * string, or NULL when out of memory.
+ */
+char *mw_config_error_to_string(const MwConfigError *e, const char *fallback_file, int error);
+
+/**
  * mw_config_load() - read @main_file, then every "*.conf" in @dropin_dir in name order (a
  * missing directory is fine; NULL means "@main_file.d"). Top-level settings of later files win;
  * rules are appended. On error nothing is returned in *ret and @ret_error (may be NULL) says
